@@ -1,0 +1,35 @@
+package org.terroir.api;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A model as found on disk, before it is loaded.
+ *
+ * @param name       what the user calls it (a library name such as {@code owner/repo:Q4_0}, or the file name)
+ * @param path       the model file (GGUF) or folder (ONNX)
+ * @param format     its format
+ * @param sizeBytes  bytes on disk
+ * @param properties facts read from the file's metadata, keyed by the constants below; absent when unknown
+ */
+public record ModelDescriptor(String name, Path path, ModelFormat format, long sizeBytes, Map<String, String> properties) {
+    public static final String ARCHITECTURE = "architecture";
+    public static final String PARAMETERS = "parameters";
+    public static final String QUANTIZATION = "quantization";
+    public static final String CONTEXT_LENGTH = "context.length";
+    public static final String CHAT_TEMPLATE = "chat.template";
+    public static final String EMBEDDING_LENGTH = "embedding.length";
+    public static final String LAYERS = "layers";
+
+    public ModelDescriptor {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(format, "format");
+        properties = properties == null ? Map.of() : Map.copyOf(properties);
+    }
+
+    public String property(String key) {
+        return properties.get(key);
+    }
+}

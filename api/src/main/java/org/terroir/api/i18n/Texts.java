@@ -1,0 +1,67 @@
+package org.terroir.api.i18n;
+
+import java.text.MessageFormat;
+import java.util.Locale;
+import java.util.MissingResourceException;
+import java.util.Objects;
+import java.util.ResourceBundle;
+
+/**
+ * User-facing texts of one bundle, in the user's language. Every bundle keeps its texts in a resource bundle
+ * ({@code messages.properties} in English, {@code messages_fr.properties} in French) and reads them through
+ * this class, so that the language is decided in one place: {@code terroir.lang} (system property), then
+ * {@code TERROIR_LANG} (environment), then the system locale.
+ */
+public final class Texts {
+    /** System property that sets the language, e.g. {@code fr} or {@code en}. */
+    public static final String LANG_PROPERTY = "terroir.lang";
+    /** Environment variable that sets the language when the property is absent. */
+    public static final String LANG_ENV = "TERROIR_LANG";
+
+    private final String baseName;
+    private final ClassLoader loader;
+
+    private Texts(String baseName, ClassLoader loader) {
+        this.baseName = Objects.requireNonNull(baseName);
+        this.loader = Objects.requireNonNull(loader);
+    }
+
+    /** Texts of the resource bundle {@code baseName} seen from {@code anchor}'s class loader. */
+    public static Texts of(String baseName, Class<?> anchor) {
+        return new Texts(baseName, anchor.getClassLoader());
+    }
+
+    /** The user's language: French or English (anything else falls back to English). */
+    public static Locale locale() {
+        String lang = System.getProperty(LANG_PROPERTY);
+        if (lang == null || lang.isBlank()) {
+            lang = System.getenv(LANG_ENV);
+        }
+        if (lang == null || lang.isBlank()) {
+            lang = Locale.getDefault().getLanguage();
+        }
+        return lang.toLowerCase(Locale.ROOT).startsWith("fr") ? Locale.FRENCH : Locale.ENGLISH;
+    }
+
+    /** The text for {@code key} in the user's language, with {@link MessageFormat} arguments filled in. */
+    public String get(String key, Object... args) {
+        return get(locale(), key, args);
+    }
+
+    public String get(Locale locale, String key, Object... args) {
+        String pattern;
+        try {
+            pattern = bundle(locale).getString(key);
+        } catch (MissingResourceException e) {
+            // A missing text must not hide the error it was meant to explain.
+            return key + (args.length == 0 ? "" : " " + java.util.Arrays.toString(args));
+        }
+        return args.length == 0 ? pattern : new MessageFormat(pattern, locale).format(args);
+    }
+
+    /** The underlying bundle, for tests that compare the key sets of both languages. */
+    public ResourceBundle bundle(Locale locale) {
+        return ResourceBundle.getBundle(baseName, locale, loader, ResourceBundle.Control.getNoFallbackControl(
+                ResourceBundle.Control.FORMAT_PROPERTIES));
+    }
+}
