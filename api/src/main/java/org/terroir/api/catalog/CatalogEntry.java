@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
+import org.terroir.api.hardware.Tier;
+
 /**
  * A model repository as a catalog knows it.
  *
@@ -18,14 +20,14 @@ import java.util.Optional;
  * @param kind            chat, embedding, ...
  * @param recommendedFile the file to pull when the user names no quantisation, or {@code null}
  * @param description     short text in the user's language, may be empty
- * @param tier            the hardware tier this model suits (the advisor's tier id, e.g. {@code <3B}), may be null
+ * @param tier            the hardware tier this model suits, or null when unknown
  * @param verified        false when the facts come from an embedded list not yet checked against the Hub
  * @param fit             best fit badge among the files (the recommended one when known)
  * @param catalog         id of the catalog that answered ({@code huggingface}, {@code starter})
  */
 public record CatalogEntry(String repo, String author, long downloads, long likes, long parameters,
         List<ModelFile> files, boolean gated, boolean privateRepo, ModelKind kind, String recommendedFile,
-        String description, String tier, boolean verified, FitBadge fit, String catalog) {
+        String description, Tier tier, boolean verified, FitBadge fit, String catalog) {
     public CatalogEntry {
         Objects.requireNonNull(repo, "repo");
         files = files == null ? List.of() : List.copyOf(files);
