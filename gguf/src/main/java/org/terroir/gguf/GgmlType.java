@@ -1,0 +1,103 @@
+package org.terroir.gguf;
+
+import java.util.Optional;
+
+/**
+ * The ggml tensor types a GGUF file may hold, with the ids of ggml.h, the number of elements one block holds
+ * and the bytes one block takes. Ids whose support ggml removed (4, 5, 31-33, 36-38) are deliberately absent:
+ * llama.cpp refuses them too.
+ */
+public enum GgmlType {
+    F32(0, 1, 4),
+    F16(1, 1, 2),
+    Q4_0(2, 32, 18),
+    Q4_1(3, 32, 20),
+    Q5_0(6, 32, 22),
+    Q5_1(7, 32, 24),
+    Q8_0(8, 32, 34),
+    Q8_1(9, 32, 36),
+    Q2_K(10, 256, 84),
+    Q3_K(11, 256, 110),
+    Q4_K(12, 256, 144),
+    Q5_K(13, 256, 176),
+    Q6_K(14, 256, 210),
+    Q8_K(15, 256, 292),
+    IQ2_XXS(16, 256, 66),
+    IQ2_XS(17, 256, 74),
+    IQ3_XXS(18, 256, 98),
+    IQ1_S(19, 256, 50),
+    IQ4_NL(20, 32, 18),
+    IQ3_S(21, 256, 110),
+    IQ2_S(22, 256, 82),
+    IQ4_XS(23, 256, 136),
+    I8(24, 1, 1),
+    I16(25, 1, 2),
+    I32(26, 1, 4),
+    I64(27, 1, 8),
+    F64(28, 1, 8),
+    IQ1_M(29, 256, 56),
+    BF16(30, 1, 2),
+    TQ1_0(34, 256, 54),
+    TQ2_0(35, 256, 66),
+    MXFP4(39, 32, 17);
+
+    private static final GgmlType[] BY_ID = new GgmlType[40];
+
+    static {
+        for (GgmlType t : values()) {
+            BY_ID[t.id] = t;
+        }
+    }
+
+    private final int id;
+    private final int blockSize;
+    private final int typeSize;
+
+    GgmlType(int id, int blockSize, int typeSize) {
+        this.id = id;
+        this.blockSize = blockSize;
+        this.typeSize = typeSize;
+    }
+
+    /** The id ggml writes in a tensor's info. */
+    public int id() {
+        return id;
+    }
+
+    /** Elements per block. */
+    public int blockSize() {
+        return blockSize;
+    }
+
+    /** Bytes per block. */
+    public int typeSize() {
+        return typeSize;
+    }
+
+    /**
+     * Bytes that {@code elements} elements take, rounded up to whole blocks.
+     *
+     * @throws ArithmeticException if the size does not fit in a long
+     */
+    public long bytesFor(long elements) {
+        if (elements < 0) {
+            throw new IllegalArgumentException("negative element count: " + elements);
+        }
+        long blocks = elements / blockSize + (elements % blockSize == 0 ? 0 : 1);
+        return Math.multiplyExact(blocks, (long) typeSize);
+    }
+
+    /** Average bits one weight takes, scales included (e.g. 4.5 for Q4_0). */
+    public double bitsPerWeight() {
+        return typeSize * 8.0 / blockSize;
+    }
+
+    /** True for the block-quantized types (everything but plain floats and integers). */
+    public boolean isQuantized() {
+        return blockSize > 1;
+    }
+
+    public static Optional<GgmlType> byId(int id) {
+        return id >= 0 && id < BY_ID.length ? Optional.ofNullable(BY_ID[id]) : Optional.empty();
+    }
+}

@@ -1,0 +1,72 @@
+package org.terroir.gguf.internal;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import org.terroir.gguf.TensorInfo;
+import org.terroir.gguf.internal.Messages.Size;
+
+/**
+ * Places the tensors in the data section and checks that each lies inside the file, that none overlaps
+ * another, and that they follow each other in table order as llama.cpp requires ("tensor has offset X,
+ * expected Y").
+ */
+final class TensorLayout {
+    private final Parser parser;
+    private final long fileSize;
+    private final long dataOffset;
+    private final int alignment;
+
+    TensorLayout(Parser parser, long fileSize, long dataOffset, int alignment) {
+        this.parser = parser;
+        this.fileSize = fileSize;
+        this.dataOffset = dataOffset;
+        this.alignment = alignment;
+    }
+
+    /** The tensors with absolute offsets, after the checks. Offsets given are relative to the data section. */
+    List<TensorInfo> place(List<TensorInfo> relative) {
+        if (!relative.isEmpty() && dataOffset > fileSize) {
+            throw parser.fail("gguf.truncated", "truncated.data", dataOffset, new Size(fileSize), fileSize);
+        }
+        List<TensorInfo> placed = new ArrayList<>(relative.size());
+        for (TensorInfo t : relative) {
+            long start = dataOffset + t.offset();
+            long end = start + t.sizeBytes();
+            if (start < 0 || end < 0 || end > fileSize) {
+                throw parser.fail("gguf.truncated", "truncated.tensor", t.name(),
+                        new Size(end < 0 ? Long.MAX_VALUE : end), end < 0 ? Long.toUnsignedString(end) : end,
+                        new Size(fileSize), fileSize);
+            }
+            placed.add(new TensorInfo(t.name(), t.dims(), t.type(), start, t.sizeBytes()));
+        }
+        checkOverlaps(placed);
+        checkOrder(relative);
+        return placed;
+    }
+
+    private void checkOverlaps(List<TensorInfo> placed) {
+        List<TensorInfo> byOffset = new ArrayList<>(placed);
+        byOffset.sort(Comparator.comparingLong(TensorInfo::offset));
+        for (int i = 1; i < byOffset.size(); i++) {
+            TensorInfo before = byOffset.get(i - 1);
+            TensorInfo t = byOffset.get(i);
+            if (t.offset() < before.end()) {
+                throw parser.fail("gguf.tensor", "tensor.overlap", t.name(), t.offset(), before.name(),
+                        before.offset(), before.end());
+            }
+        }
+    }
+
+    private void checkOrder(List<TensorInfo> relative) {
+        long expected = 0;
+        for (TensorInfo t : relative) {
+            if (t.offset() != expected) {
+                throw parser.fail("gguf.tensor", "tensor.gap", t.name(), t.offset(), expected,
+                        dataOffset + t.offset());
+            }
+            expected += Parser.pad(t.sizeBytes(), alignment);
+        }
+    }
+}
