@@ -1,0 +1,481 @@
+package org.terroir.chat.internal;
+
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+import org.terroir.api.TerroirException;
+import org.terroir.api.chat.AnswerStats;
+import org.terroir.api.chat.Conversation;
+import org.terroir.api.chat.SearchHit;
+import org.terroir.api.chat.StoredMessage;
+import org.terroir.api.inference.ChatMessage.Role;
+import org.terroir.api.inference.FinishReason;
+import org.terroir.api.inference.Sampling;
+
+/**
+ * The history database: one SQLite file in WAL mode. Every change is its own committed transaction, so a killed
+ * process keeps everything written before it died. One connection, used by one thread at a time: SQLite writes
+ * are serialised anyway, and chat writes are small.
+ */
+final class ChatStore implements AutoCloseable {
+    static final String FILE_NAME = "chat.db";
+    private static final int SCHEMA_VERSION = 1;
+    private static final String CONVERSATION_COLUMNS = "c.id, c.title, c.model_ref, c.preset_id, c.system_prompt, "
+            + "c.max_tokens, c.temperature, c.top_k, c.top_p, c.min_p, c.repeat_penalty, c.seed, c.stop, "
+            + "c.created_at, c.updated_at, (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)";
+    private static final String MESSAGE_COLUMNS = "id, conversation_id, role, content, created_at, complete, model, "
+            + "prompt_tokens, generated_tokens, ttft_ms, total_ms, tokens_per_s, finish_reason, error";
+
+    private final Connection connection;
+    private final boolean fullText;
+
+    private ChatStore(Connection connection, boolean fullText) {
+        this.connection = connection;
+        this.fullText = fullText;
+    }
+
+    static ChatStore open(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new TerroirException("chat.store.open", Messages.get("chat.store.open", dataDir, e.getMessage()), e);
+        }
+        Path file = dataDir.resolve(FILE_NAME);
+        try {
+            SQLiteConfig config = new SQLiteConfig();
+            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            // NORMAL with WAL: a commit survives the process being killed; only a power cut can lose the last
+            // commits, and never corrupts the file.
+            config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+            config.enforceForeignKeys(true);
+            config.setBusyTimeout(5000);
+            // The data source is used directly rather than through DriverManager, which cannot see drivers of
+            // other bundles' class loaders.
+            SQLiteDataSource source = new SQLiteDataSource(config);
+            source.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
+            Connection connection = source.getConnection();
+            boolean fullText = createSchema(connection);
+            return new ChatStore(connection, fullText);
+        } catch (SQLException e) {
+            throw new TerroirException("chat.store.open", Messages.get("chat.store.open", file, e.getMessage()), e);
+        }
+    }
+
+    private static boolean createSchema(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS conversations (id TEXT PRIMARY KEY, title TEXT NOT NULL, "
+                    + "title_auto INTEGER NOT NULL DEFAULT 0, model_ref TEXT, preset_id TEXT, "
+                    + "system_prompt TEXT NOT NULL DEFAULT '', max_tokens INTEGER NOT NULL, temperature REAL NOT NULL, "
+                    + "top_k INTEGER NOT NULL, top_p REAL NOT NULL, min_p REAL NOT NULL, repeat_penalty REAL NOT NULL, "
+                    + "seed INTEGER, stop TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL, "
+                    + "updated_at INTEGER NOT NULL)");
+            s.execute("CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+                    + "conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE, "
+                    + "role TEXT NOT NULL, content TEXT NOT NULL, created_at INTEGER NOT NULL, complete INTEGER NOT NULL, "
+                    + "model TEXT, prompt_tokens INTEGER, generated_tokens INTEGER, ttft_ms REAL, total_ms REAL, "
+                    + "tokens_per_s REAL, finish_reason TEXT, error TEXT)");
+            s.execute("CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages(conversation_id, id)");
+            s.execute("PRAGMA user_version = " + SCHEMA_VERSION);
+            try {
+                s.execute("CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(content, content='messages', "
+                        + "content_rowid='id', tokenize='unicode61 remove_diacritics 2')");
+            } catch (SQLException noFts5) {
+                return false; // a SQLite built without FTS5: search falls back to LIKE
+            }
+            s.execute("CREATE TRIGGER IF NOT EXISTS messages_fts_insert AFTER INSERT ON messages BEGIN "
+                    + "INSERT INTO messages_fts(rowid, content) VALUES (new.id, new.content); END");
+            s.execute("CREATE TRIGGER IF NOT EXISTS messages_fts_delete AFTER DELETE ON messages BEGIN "
+                    + "INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', old.id, old.content); END");
+            s.execute("CREATE TRIGGER IF NOT EXISTS messages_fts_update AFTER UPDATE OF content ON messages BEGIN "
+                    + "INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', old.id, old.content); "
+                    + "INSERT INTO messages_fts(rowid, content) VALUES (new.id, new.content); END");
+            return true;
+        }
+    }
+
+    boolean fullText() {
+        return fullText;
+    }
+
+    // ---- conversations ----
+
+    synchronized Conversation createConversation(String title, boolean titleAuto, String modelRef, String presetId,
+            String systemPrompt, Sampling sampling) {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        long now = System.currentTimeMillis();
+        try (PreparedStatement p = connection.prepareStatement("INSERT INTO conversations (id, title, title_auto, "
+                + "model_ref, preset_id, system_prompt, max_tokens, temperature, top_k, top_p, min_p, repeat_penalty, "
+                + "seed, stop, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+            p.setString(1, id);
+            p.setString(2, title);
+            p.setInt(3, titleAuto ? 1 : 0);
+            p.setString(4, modelRef);
+            p.setString(5, presetId);
+            p.setString(6, systemPrompt == null ? "" : systemPrompt);
+            bindSampling(p, 7, sampling);
+            p.setLong(15, now);
+            p.setLong(16, now);
+            p.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+        return conversation(id).orElseThrow();
+    }
+
+    private static void bindSampling(PreparedStatement p, int at, Sampling s) throws SQLException {
+        p.setInt(at, s.maxTokens());
+        p.setDouble(at + 1, s.temperature());
+        p.setInt(at + 2, s.topK());
+        p.setDouble(at + 3, s.topP());
+        p.setDouble(at + 4, s.minP());
+        p.setDouble(at + 5, s.repeatPenalty());
+        if (s.seed() == null) {
+            p.setNull(at + 6, Types.INTEGER);
+        } else {
+            p.setLong(at + 6, s.seed());
+        }
+        p.setString(at + 7, encodeStops(s.stop()));
+    }
+
+    synchronized void updateConversation(String id, String modelRef, String presetId, String systemPrompt,
+            Sampling sampling) {
+        try (PreparedStatement p = connection.prepareStatement("UPDATE conversations SET model_ref = ?, preset_id = ?, "
+                + "system_prompt = ?, max_tokens = ?, temperature = ?, top_k = ?, top_p = ?, min_p = ?, "
+                + "repeat_penalty = ?, seed = ?, stop = ?, updated_at = ? WHERE id = ?")) {
+            p.setString(1, modelRef);
+            p.setString(2, presetId);
+            p.setString(3, systemPrompt == null ? "" : systemPrompt);
+            bindSampling(p, 4, sampling);
+            p.setLong(12, System.currentTimeMillis());
+            p.setString(13, id);
+            p.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /** Renames; with {@code onlyIfAuto} only a title the service chose itself is replaced. */
+    synchronized void rename(String id, String title, boolean auto, boolean onlyIfAuto) {
+        String sql = "UPDATE conversations SET title = ?, title_auto = ?, updated_at = ? WHERE id = ?"
+                + (onlyIfAuto ? " AND title_auto = 1" : "");
+        try (PreparedStatement p = connection.prepareStatement(sql)) {
+            p.setString(1, title);
+            p.setInt(2, auto ? 1 : 0);
+            p.setLong(3, System.currentTimeMillis());
+            p.setString(4, id);
+            p.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    synchronized boolean deleteConversation(String id) {
+        try {
+            connection.setAutoCommit(false);
+            try (PreparedStatement m = connection.prepareStatement("DELETE FROM messages WHERE conversation_id = ?");
+                    PreparedStatement c = connection.prepareStatement("DELETE FROM conversations WHERE id = ?")) {
+                m.setString(1, id);
+                m.executeUpdate();
+                c.setString(1, id);
+                int n = c.executeUpdate();
+                connection.commit();
+                return n > 0;
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    synchronized Optional<Conversation> conversation(String id) {
+        try (PreparedStatement p = connection.prepareStatement(
+                "SELECT " + CONVERSATION_COLUMNS + " FROM conversations c WHERE c.id = ?")) {
+            p.setString(1, id);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next() ? Optional.of(readConversation(r)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    synchronized List<Conversation> conversations() {
+        try (PreparedStatement p = connection.prepareStatement(
+                "SELECT " + CONVERSATION_COLUMNS + " FROM conversations c ORDER BY c.updated_at DESC, c.rowid DESC");
+                ResultSet r = p.executeQuery()) {
+            List<Conversation> list = new ArrayList<>();
+            while (r.next()) {
+                list.add(readConversation(r));
+            }
+            return list;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    private static Conversation readConversation(ResultSet r) throws SQLException {
+        long seed = r.getLong(12);
+        Long seedValue = r.wasNull() ? null : seed;
+        Sampling sampling = new Sampling(r.getInt(6), r.getFloat(7), r.getInt(8), r.getFloat(9), r.getFloat(10),
+                r.getFloat(11), seedValue, decodeStops(r.getString(13)));
+        return new Conversation(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
+                sampling, Instant.ofEpochMilli(r.getLong(14)), Instant.ofEpochMilli(r.getLong(15)), r.getInt(16));
+    }
+
+    // ---- messages ----
+
+    synchronized StoredMessage addMessage(String conversationId, Role role, String content, boolean complete) {
+        long now = System.currentTimeMillis();
+        try {
+            connection.setAutoCommit(false);
+            try (PreparedStatement p = connection.prepareStatement("INSERT INTO messages (conversation_id, role, "
+                    + "content, created_at, complete) VALUES (?,?,?,?,?)", Statement.RETURN_GENERATED_KEYS)) {
+                p.setString(1, conversationId);
+                p.setString(2, role.wireName());
+                p.setString(3, content);
+                p.setLong(4, now);
+                p.setInt(5, complete ? 1 : 0);
+                p.executeUpdate();
+                long id;
+                try (ResultSet keys = p.getGeneratedKeys()) {
+                    keys.next();
+                    id = keys.getLong(1);
+                }
+                touch(conversationId, now);
+                connection.commit();
+                return new StoredMessage(id, conversationId, role, content, Instant.ofEpochMilli(now), complete, null,
+                        null);
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    private void touch(String conversationId, long now) throws SQLException {
+        try (PreparedStatement t = connection.prepareStatement("UPDATE conversations SET updated_at = ? WHERE id = ?")) {
+            t.setLong(1, now);
+            t.setString(2, conversationId);
+            t.executeUpdate();
+        }
+    }
+
+    /** Saves what an answer holds so far; it stays marked incomplete. */
+    synchronized void savePartial(long messageId, String content) {
+        try (PreparedStatement p = connection.prepareStatement("UPDATE messages SET content = ? WHERE id = ?")) {
+            p.setString(1, content);
+            p.setLong(2, messageId);
+            p.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /** Saves a finished answer: its whole text, its statistics, and the complete mark, in one transaction. */
+    synchronized StoredMessage finish(long messageId, String content, boolean complete, AnswerStats stats,
+            String error) {
+        try {
+            connection.setAutoCommit(false);
+            try (PreparedStatement p = connection.prepareStatement("UPDATE messages SET content = ?, complete = ?, "
+                    + "model = ?, prompt_tokens = ?, generated_tokens = ?, ttft_ms = ?, total_ms = ?, tokens_per_s = ?, "
+                    + "finish_reason = ?, error = ? WHERE id = ?")) {
+                p.setString(1, content);
+                p.setInt(2, complete ? 1 : 0);
+                if (stats == null) {
+                    for (int i = 3; i <= 9; i++) {
+                        p.setNull(i, Types.NULL);
+                    }
+                } else {
+                    p.setString(3, stats.model());
+                    p.setInt(4, stats.promptTokens());
+                    p.setInt(5, stats.generatedTokens());
+                    p.setDouble(6, stats.timeToFirstTokenMs());
+                    p.setDouble(7, stats.totalMs());
+                    p.setDouble(8, stats.tokensPerSecond());
+                    p.setString(9, stats.finishReason().name());
+                }
+                p.setString(10, error);
+                p.setLong(11, messageId);
+                p.executeUpdate();
+                String conversationId = null;
+                try (PreparedStatement q = connection.prepareStatement(
+                        "SELECT conversation_id FROM messages WHERE id = ?")) {
+                    q.setLong(1, messageId);
+                    try (ResultSet r = q.executeQuery()) {
+                        if (r.next()) {
+                            conversationId = r.getString(1);
+                        }
+                    }
+                }
+                if (conversationId != null) {
+                    touch(conversationId, System.currentTimeMillis());
+                }
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+        return message(messageId).orElseThrow();
+    }
+
+    synchronized Optional<StoredMessage> message(long id) {
+        try (PreparedStatement p = connection.prepareStatement("SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE id = ?")) {
+            p.setLong(1, id);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next() ? Optional.of(readMessage(r)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    synchronized List<StoredMessage> messages(String conversationId) {
+        try (PreparedStatement p = connection.prepareStatement(
+                "SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE conversation_id = ? ORDER BY id")) {
+            p.setString(1, conversationId);
+            try (ResultSet r = p.executeQuery()) {
+                List<StoredMessage> list = new ArrayList<>();
+                while (r.next()) {
+                    list.add(readMessage(r));
+                }
+                return list;
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    private static StoredMessage readMessage(ResultSet r) throws SQLException {
+        String finish = r.getString(13);
+        AnswerStats stats = finish == null ? null
+                : new AnswerStats(r.getString(7), r.getInt(8), r.getInt(9), r.getDouble(10), r.getDouble(11),
+                        r.getDouble(12), FinishReason.valueOf(finish));
+        return new StoredMessage(r.getLong(1), r.getString(2), Role.valueOf(r.getString(3).toUpperCase(java.util.Locale.ROOT)),
+                r.getString(4), Instant.ofEpochMilli(r.getLong(5)), r.getInt(6) != 0, stats, r.getString(14));
+    }
+
+    // ---- search ----
+
+    synchronized List<SearchHit> search(String query, int limit) {
+        List<String> terms = Arrays.stream(query.split("[^\\p{L}\\p{N}]+")).filter(t -> !t.isBlank()).toList();
+        if (terms.isEmpty() || limit <= 0) {
+            return List.of();
+        }
+        Map<String, SearchHit> hits = new LinkedHashMap<>();
+        try {
+            String titleSql = "SELECT id, title FROM conversations WHERE "
+                    + terms.stream().map(t -> "title LIKE ? ESCAPE '\\'").collect(Collectors.joining(" AND "))
+                    + " ORDER BY updated_at DESC LIMIT ?";
+            try (PreparedStatement p = connection.prepareStatement(titleSql)) {
+                int i = 1;
+                for (String t : terms) {
+                    p.setString(i++, like(t));
+                }
+                p.setInt(i, limit);
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) {
+                        hits.put(r.getString(1) + ":0", new SearchHit(r.getString(1), r.getString(2), 0, r.getString(2)));
+                    }
+                }
+            }
+            String sql;
+            if (fullText) {
+                sql = "SELECT m.conversation_id, c.title, m.id, snippet(messages_fts, 0, '[', ']', '…', 12) "
+                        + "FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid "
+                        + "JOIN conversations c ON c.id = m.conversation_id WHERE messages_fts MATCH ? "
+                        + "ORDER BY rank LIMIT ?";
+            } else {
+                sql = "SELECT m.conversation_id, c.title, m.id, substr(m.content, 1, 120) FROM messages m "
+                        + "JOIN conversations c ON c.id = m.conversation_id WHERE "
+                        + terms.stream().map(t -> "m.content LIKE ? ESCAPE '\\'").collect(Collectors.joining(" AND "))
+                        + " ORDER BY m.id DESC LIMIT ?";
+            }
+            try (PreparedStatement p = connection.prepareStatement(sql)) {
+                int i = 1;
+                if (fullText) {
+                    // Each term quoted (no FTS syntax from users) and prefix-matched: "gramm" finds "grammaire".
+                    p.setString(i++, terms.stream().map(t -> "\"" + t.replace("\"", "\"\"") + "\"*")
+                            .collect(Collectors.joining(" ")));
+                } else {
+                    for (String t : terms) {
+                        p.setString(i++, like(t));
+                    }
+                }
+                p.setInt(i, limit);
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) {
+                        hits.putIfAbsent(r.getString(1) + ":" + r.getLong(3),
+                                new SearchHit(r.getString(1), r.getString(2), r.getLong(3), r.getString(4)));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+        return hits.values().stream().limit(limit).toList();
+    }
+
+    private static String like(String term) {
+        return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    }
+
+    // ---- helpers ----
+
+    private static String encodeStops(List<String> stops) {
+        return stops.stream().map(s -> URLEncoder.encode(s, StandardCharsets.UTF_8)).collect(Collectors.joining(","));
+    }
+
+    private static List<String> decodeStops(String text) {
+        if (text == null || text.isEmpty()) {
+            return List.of();
+        }
+        return Arrays.stream(text.split(",", -1)).map(s -> URLDecoder.decode(s, StandardCharsets.UTF_8)).toList();
+    }
+
+    private static TerroirException failure(SQLException e) {
+        return new TerroirException("chat.store.failed", Messages.get("chat.store.failed", e.getMessage()), e);
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // closing is best effort: every write was committed already
+        }
+    }
+}

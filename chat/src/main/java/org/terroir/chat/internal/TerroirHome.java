@@ -1,0 +1,27 @@
+package org.terroir.chat.internal;
+
+import java.nio.file.Path;
+
+/** Where Terroir keeps its files: {@code terroir.home}, then {@code TERROIR_HOME}, then {@code ~/.terroir}. */
+final class TerroirHome {
+    static final String PROPERTY = "terroir.home";
+    static final String ENV = "TERROIR_HOME";
+
+    private TerroirHome() {
+    }
+
+    static Path resolve() {
+        String home = System.getProperty(PROPERTY);
+        if (home == null || home.isBlank()) {
+            home = System.getenv(ENV);
+        }
+        if (home == null || home.isBlank()) {
+            return Path.of(System.getProperty("user.home"), ".terroir");
+        }
+        return Path.of(home);
+    }
+
+    static Path dataDir() {
+        return resolve().resolve("data");
+    }
+}
