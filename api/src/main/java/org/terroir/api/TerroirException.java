@@ -20,4 +20,13 @@ public class TerroirException extends RuntimeException {
     public String code() {
         return code;
     }
+
+    /**
+     * Just the message: the Gogo shell prints {@code toString()} of a failed command, and people should read
+     * what went wrong and what to do, not a Java class name.
+     */
+    @Override
+    public String toString() {
+        return getMessage();
+    }
 }

@@ -51,7 +51,8 @@ public final class Texts {
     public String get(Locale locale, String key, Object... args) {
         String pattern;
         try {
-            pattern = bundle(locale).getString(key);
+            pattern = ResourceBundle.getBundle(baseName, locale, loader, ResourceBundle.Control
+                    .getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES)).getString(key);
         } catch (MissingResourceException e) {
             // A missing text must not hide the error it was meant to explain.
             return key + (args.length == 0 ? "" : " " + java.util.Arrays.toString(args));
@@ -59,9 +60,23 @@ public final class Texts {
         return args.length == 0 ? pattern : new MessageFormat(pattern, locale).format(args);
     }
 
-    /** The underlying bundle, for tests that compare the key sets of both languages. */
+    /**
+     * The texts of exactly one language, without falling back to another: English is the base file
+     * ({@code messages.properties}), French {@code messages_fr.properties}. Tests compare their key sets so that
+     * no text exists in one language only.
+     */
     public ResourceBundle bundle(Locale locale) {
-        return ResourceBundle.getBundle(baseName, locale, loader, ResourceBundle.Control.getNoFallbackControl(
-                ResourceBundle.Control.FORMAT_PROPERTIES));
+        String file = baseName.replace('.', '/')
+                + (locale.getLanguage().equals(Locale.ENGLISH.getLanguage()) ? "" : "_" + locale.getLanguage())
+                + ".properties";
+        try (java.io.InputStream in = loader.getResourceAsStream(file)) {
+            if (in == null) {
+                throw new MissingResourceException("no " + file, baseName, "");
+            }
+            return new java.util.PropertyResourceBundle(
+                    new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
