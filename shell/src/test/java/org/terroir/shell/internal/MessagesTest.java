@@ -1,0 +1,34 @@
+package org.terroir.shell.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.Test;
+
+class MessagesTest {
+    @Test
+    void everyTextExistsInFrenchAndEnglish() {
+        Set<String> en = new TreeSet<>(ShellTexts.TEXTS.bundle(Locale.ENGLISH).keySet());
+        Set<String> fr = new TreeSet<>(ShellTexts.TEXTS.bundle(Locale.FRENCH).keySet());
+        assertFalse(en.isEmpty());
+        assertEquals(en, fr);
+    }
+
+    @Test
+    void frenchTextsAreFrench() {
+        assertEquals("Aucun modèle chargé. Chargez-en un : load <fichier.gguf>",
+                ShellTexts.TEXTS.get(Locale.FRENCH, "ps.none"));
+    }
+
+    @Test
+    void sizesReadLikeADiskDoes() {
+        assertEquals("999 B", Sizes.human(999));
+        assertEquals("1.50 KB", Sizes.human(1500));
+        assertEquals("4.07 GB", Sizes.human(4_070_000_000L));
+        assertEquals("1.24B", Sizes.count(1_235_814_400L));
+    }
+}
