@@ -1,0 +1,40 @@
+package org.terroir.backend.llamacpp.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Defaults of the llama.cpp backend; every load option left empty takes its value from here. */
+@ObjectClassDefinition(pid = LlamaCppConfig.PID, name = "Terroir llama.cpp backend",
+        description = "Defaults for models run by llama.cpp, each in its own worker process.")
+public @interface LlamaCppConfig {
+    String PID = "org.terroir.backend.llamacpp";
+
+    @AttributeDefinition(description = "Context window in tokens when a load names none (capped at the model's own).")
+    int defaultContextLength() default 4096;
+
+    @AttributeDefinition(description = "CPU threads for generation; 0 means one per physical core (estimated).")
+    int threads() default 0;
+
+    @AttributeDefinition(description = "Logical batch size for prompt processing.")
+    int batchSize() default 512;
+
+    @AttributeDefinition(description = "Layers offloaded to the GPU (0: none, -1: all); needs a GPU build of libjllama.")
+    int gpuLayers() default 0;
+
+    @AttributeDefinition(description = "Map the model file instead of reading it into memory.")
+    boolean mmap() default true;
+
+    @AttributeDefinition(description = "Folder of a libjllama build of de.kherud:llama 4.2.0 to use instead of "
+            + "the bundled CPU one (for example a CUDA or AVX-512 build). Empty: the bundled one.")
+    String libraryPath() default "";
+
+    @AttributeDefinition(description = "Extra options for the worker JVM, separated by spaces.")
+    String workerJvmOptions() default "-Xss4m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+
+    @AttributeDefinition(description = "Seconds a worker may take to start and load a model.")
+    int loadTimeoutSeconds() default 300;
+
+    @AttributeDefinition(description = "Format chat with llama.cpp's Jinja engine (any template); off: its built-in "
+            + "list of known templates only.")
+    boolean jinja() default true;
+}

@@ -1,0 +1,327 @@
+package org.terroir.backend.llamacpp.internal;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import org.terroir.api.ModelDescriptor;
+import org.terroir.api.TerroirException;
+import org.terroir.api.inference.ChatMessage;
+import org.terroir.api.inference.Generation;
+import org.terroir.api.inference.GenerationException;
+import org.terroir.api.inference.GenerationRequest;
+import org.terroir.api.inference.LoadedModel;
+import org.terroir.api.inference.ModelLoadException;
+import org.terroir.api.inference.Sampling;
+import org.terroir.api.inference.TokenListener;
+import org.terroir.backend.llamacpp.protocol.Message;
+
+/**
+ * A model loaded in its own worker process. Requests become messages; replies come back on the connection's
+ * reader thread and complete the matching job. When the process ends, every job still open fails with the
+ * reason (unloaded, backend stopped, or crashed with its exit code and last log lines).
+ */
+final class LlamaCppModel implements LoadedModel, WorkerProcess.Listener {
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(3);
+
+    private final ModelDescriptor descriptor;
+    private final LoadSettings settings;
+    private final WorkerProcess worker;
+    private final Consumer<LlamaCppModel> onClose;
+    private final AtomicLong jobs = new AtomicLong();
+    private final Map<Long, WorkerGeneration> generations = new ConcurrentHashMap<>();
+    private final Map<Long, CompletableFuture<Message>> replies = new ConcurrentHashMap<>();
+    private final CompletableFuture<WorkerEnd> end = new CompletableFuture<>();
+    private volatile String closeReason;
+
+    LlamaCppModel(ModelDescriptor descriptor, LoadSettings settings, WorkerProcess worker,
+            Consumer<LlamaCppModel> onClose) {
+        this.descriptor = descriptor;
+        this.settings = settings;
+        this.worker = worker;
+        this.onClose = onClose;
+    }
+
+    /** Sends the load request (job 0) and waits for the worker to report the model ready. */
+    void load(Message.Load load, Duration timeout) {
+        CompletableFuture<Message> reply = new CompletableFuture<>();
+        replies.put(0L, reply);
+        worker.listen(this, descriptor.name());
+        Message answer;
+        try {
+            worker.send(load);
+            answer = reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            close("unloaded");
+            throw new ModelLoadException("llamacpp.load.timeout", Messages.get("load.timeout", descriptor.name(),
+                    timeout.toSeconds(), logOf(end.getNow(null))));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close("unloaded");
+            throw new ModelLoadException("llamacpp.load.interrupted", Messages.get("load.interrupted",
+                    descriptor.name()));
+        } catch (IOException | ExecutionException e) {
+            WorkerEnd ended = awaitEnd();
+            throw new ModelLoadException("llamacpp.load.died", Messages.get("load.died", descriptor.name(),
+                    ended.exitCodeText(), ended.log()));
+        }
+        if (answer instanceof Message.Failed failed) {
+            close("unloaded");
+            throw new ModelLoadException("llamacpp.load.failed", Messages.get("load.failed", descriptor.name(),
+                    String.join(" ", failed.args()), logOf(end.getNow(null))));
+        }
+    }
+
+    private WorkerEnd awaitEnd() {
+        try {
+            return end.get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // fall through: report what is known
+        }
+        return new WorkerEnd(false, java.util.OptionalInt.empty(), "");
+    }
+
+    private static String logOf(WorkerEnd ended) {
+        return ended == null ? "" : ended.log();
+    }
+
+    @Override
+    public ModelDescriptor descriptor() {
+        return descriptor;
+    }
+
+    @Override
+    public String backendId() {
+        return LlamaCppBackend.ID;
+    }
+
+    @Override
+    public int contextLength() {
+        return settings.contextLength();
+    }
+
+    LoadSettings settings() {
+        return settings;
+    }
+
+    /** The worker process, for tools and tests that watch it. */
+    ProcessHandle process() {
+        return worker.handle();
+    }
+
+    @Override
+    public Generation generate(GenerationRequest request, TokenListener listener) {
+        Message.Generate message = toMessage(jobs.incrementAndGet(), request);
+        WorkerGeneration generation = new WorkerGeneration(message.job(), listener == null ? TokenListener.NONE
+                : listener, this::sendCancel);
+        generations.put(generation.job(), generation);
+        if (end.isDone() || closeReason != null) {
+            generations.remove(generation.job());
+            generation.fail(stopped(end.getNow(null)));
+            return generation;
+        }
+        try {
+            worker.send(message);
+        } catch (IOException e) {
+            // The reader thread notices the end too and fails the generation with the worker's last words.
+        }
+        return generation;
+    }
+
+    private void sendCancel(long job) {
+        try {
+            worker.send(new Message.Cancel(job));
+        } catch (IOException e) {
+            // gone already: the generation ends with the worker
+        }
+    }
+
+    private static Message.Generate toMessage(long job, GenerationRequest request) {
+        Sampling s = request.sampling();
+        check(s.maxTokens() >= 1, "maxTokens", s.maxTokens());
+        check(s.temperature() >= 0 && Float.isFinite(s.temperature()), "temperature", s.temperature());
+        check(s.topK() >= 0, "topK", s.topK());
+        check(s.topP() > 0 && s.topP() <= 1, "topP", s.topP());
+        check(s.minP() >= 0 && s.minP() <= 1, "minP", s.minP());
+        check(s.repeatPenalty() > 0 && Float.isFinite(s.repeatPenalty()), "repeatPenalty", s.repeatPenalty());
+        List<Message.Turn> turns = new ArrayList<>();
+        for (ChatMessage m : request.messages()) {
+            if (m.role() == ChatMessage.Role.SYSTEM && !turns.isEmpty()) {
+                throw new GenerationException("llamacpp.request.system", Messages.get("request.system"));
+            }
+            turns.add(new Message.Turn(m.role().wireName(), m.content()));
+        }
+        return new Message.Generate(job, turns, request.prompt(), s.maxTokens(), s.temperature(), s.topK(), s.topP(),
+                s.minP(), s.repeatPenalty(), s.seed() != null, s.seed() == null ? 0 : s.seed(), s.stop());
+    }
+
+    private static void check(boolean ok, String name, Object value) {
+        if (!ok) {
+            throw new GenerationException("llamacpp.request.sampling", Messages.get("request.sampling", name,
+                    String.valueOf(value)));
+        }
+    }
+
+    @Override
+    public boolean supportsEmbeddings() {
+        return settings.embeddings();
+    }
+
+    @Override
+    public List<float[]> embed(List<String> texts) {
+        if (!settings.embeddings()) {
+            throw new GenerationException("llamacpp.embeddings.disabled", Messages.get("embeddings.disabled",
+                    descriptor.name()));
+        }
+        Message reply = call(new Message.Embed(jobs.incrementAndGet(), List.copyOf(texts)));
+        return ((Message.Embeddings) reply).vectors();
+    }
+
+    @Override
+    public int[] tokenize(String text) {
+        Message reply = call(new Message.Tokenize(jobs.incrementAndGet(), text));
+        return ((Message.Tokens) reply).ids();
+    }
+
+    /** A request with one reply; waits for it or for the worker's end. */
+    private Message call(Message request) {
+        long job = request instanceof Message.Embed e ? e.job() : ((Message.Tokenize) request).job();
+        CompletableFuture<Message> reply = new CompletableFuture<>();
+        replies.put(job, reply);
+        if (end.isDone() || closeReason != null) {
+            replies.remove(job);
+            throw stopped(end.getNow(null));
+        }
+        try {
+            worker.send(request);
+            Message answer = reply.join();
+            if (answer instanceof Message.Failed failed) {
+                throw workerFailure(failed);
+            }
+            return answer;
+        } catch (IOException e) {
+            throw stopped(awaitEnd());
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof TerroirException t) {
+                throw t;
+            }
+            throw e;
+        } finally {
+            replies.remove(job);
+        }
+    }
+
+    @Override
+    public boolean isAlive() {
+        return closeReason == null && !end.isDone() && worker.isAlive();
+    }
+
+    @Override
+    public void close() {
+        close("unloaded");
+    }
+
+    /** Ends the worker; open jobs fail with the text {@code reason} names ({@code unloaded}, {@code backend.stopped}). */
+    void close(String reason) {
+        synchronized (this) {
+            if (closeReason != null) {
+                return;
+            }
+            closeReason = reason;
+        }
+        worker.close(CLOSE_GRACE);
+        // The reader thread fails what is still open as soon as the connection ends; wait for it briefly.
+        awaitEnd();
+        onClose.accept(this);
+    }
+
+    // ---- WorkerProcess.Listener, on the reader thread ----
+
+    @Override
+    public void received(Message message) {
+        if (message instanceof Message.Token token) {
+            WorkerGeneration generation = generations.get(token.job());
+            if (generation != null) {
+                generation.token(token.text());
+            }
+        } else if (message instanceof Message.Done done) {
+            WorkerGeneration generation = generations.remove(done.job());
+            if (generation != null) {
+                generation.done(done);
+            }
+        } else if (message instanceof Message.Failed failed) {
+            WorkerGeneration generation = generations.remove(failed.job());
+            if (generation != null) {
+                generation.fail(workerFailure(failed));
+            } else {
+                complete(failed.job(), message);
+            }
+        } else if (message instanceof Message.Loaded) {
+            complete(0, message);
+        } else if (message instanceof Message.Tokens tokens) {
+            complete(tokens.job(), message);
+        } else if (message instanceof Message.Embeddings embeddings) {
+            complete(embeddings.job(), message);
+        }
+    }
+
+    private void complete(long job, Message message) {
+        CompletableFuture<Message> reply = replies.remove(job);
+        if (reply != null) {
+            reply.complete(message);
+        }
+    }
+
+    @Override
+    public void ended(WorkerEnd ended) {
+        GenerationException failure = stopped(ended);
+        for (Long job : List.copyOf(generations.keySet())) {
+            WorkerGeneration generation = generations.remove(job);
+            if (generation != null) {
+                generation.fail(failure);
+            }
+        }
+        for (Long job : List.copyOf(replies.keySet())) {
+            CompletableFuture<Message> reply = replies.remove(job);
+            if (reply != null) {
+                reply.completeExceptionally(failure);
+            }
+        }
+        end.complete(ended);
+        if (closeReason == null) {
+            // Crashed or killed: the backend forgets it, the platform keeps running.
+            onClose.accept(this);
+        }
+    }
+
+    private GenerationException stopped(WorkerEnd ended) {
+        String reason = closeReason;
+        if (reason != null && (ended == null || ended.requested())) {
+            return new GenerationException("llamacpp.model." + reason, Messages.get("model." + reason,
+                    descriptor.name()));
+        }
+        if (ended == null) {
+            return new GenerationException("llamacpp.model.unloaded", Messages.get("model.unloaded",
+                    descriptor.name()));
+        }
+        return new GenerationException("llamacpp.worker.died", Messages.get("worker.died", descriptor.name(),
+                ended.exitCodeText(), ended.log()));
+    }
+
+    private GenerationException workerFailure(Message.Failed failed) {
+        return new GenerationException("llamacpp.worker." + failed.code(), Messages.get("worker." + failed.code(),
+                failed.args().toArray()));
+    }
+}

@@ -1,0 +1,146 @@
+package org.terroir.backend.llamacpp.worker;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import org.terroir.backend.llamacpp.protocol.Message;
+
+import de.kherud.llama.InferenceParameters;
+import de.kherud.llama.LlamaIterator;
+import de.kherud.llama.LlamaModel;
+import de.kherud.llama.LlamaOutput;
+import de.kherud.llama.ModelParameters;
+import de.kherud.llama.Pair;
+import de.kherud.llama.args.PoolingType;
+
+/**
+ * The loaded model inside the worker, the only code that touches de.kherud:llama. The library reports no
+ * counts or reasons, so they are measured here: each streamed chunk is one sampled token (llama.cpp's server
+ * sends one per token, holding back only the bytes of an unfinished UTF-8 character), and the prompt is the
+ * template's output tokenized the way the model sees it.
+ */
+final class LlamaSession {
+    /** Receives generated text for a job. */
+    interface TokenSink {
+        void accept(long job, String text);
+    }
+
+    private final LlamaModel model;
+    private final Message.Load settings;
+
+    private LlamaSession(LlamaModel model, Message.Load settings) {
+        this.model = model;
+        this.settings = settings;
+    }
+
+    static LlamaSession open(Message.Load load) {
+        ModelParameters parameters = new ModelParameters()
+                .setModel(load.modelPath())
+                .setCtxSize(load.contextLength())
+                .setThreads(load.threads())
+                .setThreadsBatch(load.threads())
+                .setBatchSize(load.batchSize())
+                .setGpuLayers(load.gpuLayers())
+                .setParallel(1)
+                // Measured: generation runs at half speed without it.
+                .skipWarmup();
+        if (!load.mmap()) {
+            parameters.disableMmap();
+        }
+        if (load.embeddings()) {
+            // One vector per text, whatever the model's own pooling says.
+            parameters.enableEmbedding().setPoolingType(PoolingType.MEAN);
+        }
+        if (load.jinja()) {
+            parameters.enableJinja();
+        }
+        return new LlamaSession(new LlamaModel(parameters), load);
+    }
+
+    Message generate(Message.Generate request, TokenSink sink, BooleanSupplier cancelRequested) {
+        long start = System.nanoTime();
+        String prompt = request.turns().isEmpty() ? request.prompt() : applyTemplate(request.turns());
+        int promptTokens = model.encode(prompt).length + (settings.addsBos() ? 1 : 0);
+        int room = settings.contextLength() - promptTokens;
+        if (room <= 0) {
+            return new Message.Failed(request.job(), "prompt.too.long",
+                    List.of(String.valueOf(promptTokens), String.valueOf(settings.contextLength())));
+        }
+        int limit = Math.min(request.maxTokens(), room);
+        InferenceParameters parameters = new InferenceParameters(prompt)
+                .setNPredict(limit)
+                .setTemperature(request.temperature())
+                .setTopK(request.topK())
+                .setTopP(request.topP())
+                .setMinP(request.minP())
+                .setRepeatPenalty(request.repeatPenalty());
+        if (request.seeded()) {
+            parameters.setSeed((int) request.seed());
+        }
+        if (!request.stop().isEmpty()) {
+            parameters.setStopStrings(request.stop().toArray(String[]::new));
+        }
+        LlamaIterator tokens = model.generate(parameters).iterator();
+        int generated = 0;
+        long firstToken = 0;
+        Message.Finish finish = null;
+        while (tokens.hasNext()) {
+            LlamaOutput output = tokens.next();
+            if (!tokens.hasNext()) {
+                // The closing chunk of a stream carries no new token.
+                if (!output.text.isEmpty()) {
+                    sink.accept(request.job(), output.text);
+                }
+                break;
+            }
+            generated++;
+            if (firstToken == 0) {
+                firstToken = System.nanoTime() - start;
+            }
+            if (!output.text.isEmpty()) {
+                sink.accept(request.job(), output.text);
+            }
+            if (cancelRequested.getAsBoolean()) {
+                tokens.cancel();
+                finish = Message.Finish.CANCELLED;
+            }
+        }
+        if (finish == null) {
+            if (generated < limit) {
+                finish = Message.Finish.STOP;
+            } else {
+                finish = limit < request.maxTokens() ? Message.Finish.CONTEXT_FULL : Message.Finish.LENGTH;
+            }
+        }
+        return new Message.Done(request.job(), promptTokens, generated, firstToken, System.nanoTime() - start,
+                finish);
+    }
+
+    /** The conversation as the model's own chat template formats it, ready for the assistant's answer. */
+    private String applyTemplate(List<Message.Turn> turns) {
+        String system = null;
+        List<Pair<String, String>> rest = new ArrayList<>();
+        for (Message.Turn turn : turns) {
+            // The platform only lets a system turn through in first place (the library takes one system message).
+            if ("system".equals(turn.role()) && system == null && rest.isEmpty()) {
+                system = turn.content();
+            } else {
+                rest.add(new Pair<>(turn.role(), turn.content()));
+            }
+        }
+        return model.applyTemplate(new InferenceParameters("").setMessages(system, rest));
+    }
+
+    int[] tokenize(String text) {
+        return model.encode(text);
+    }
+
+    Message embed(Message.Embed request) {
+        List<float[]> vectors = new ArrayList<>();
+        for (String text : request.texts()) {
+            vectors.add(model.embed(text));
+        }
+        return new Message.Embeddings(request.job(), vectors);
+    }
+}

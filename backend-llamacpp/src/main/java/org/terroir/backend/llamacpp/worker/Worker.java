@@ -1,0 +1,104 @@
+package org.terroir.backend.llamacpp.worker;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import org.terroir.backend.llamacpp.protocol.Channel;
+import org.terroir.backend.llamacpp.protocol.Message;
+
+/**
+ * Serves one platform connection. The connection's reader (the calling thread) only dispatches: jobs run one
+ * at a time on a single job thread, in arrival order, so a second generation waits for the first. Cancelling
+ * only marks the job; the job thread notices it after the next token, because the library's receive call
+ * would wait forever if the task were cancelled from another thread.
+ */
+final class Worker {
+    private final Channel channel;
+    private final ExecutorService jobs = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "terroir-worker-job");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
+    private volatile LlamaSession session;
+
+    Worker(Channel channel) {
+        this.channel = channel;
+    }
+
+    /** Returns when the platform asks to stop or closes the connection. */
+    void serve() throws IOException {
+        while (true) {
+            Message message = channel.receive();
+            if (message == null || message instanceof Message.Shutdown) {
+                return;
+            }
+            if (message instanceof Message.Cancel cancel) {
+                cancelled.add(cancel.job());
+            } else if (message instanceof Message.Tokenize && session != null) {
+                // Tokenizing only reads the vocabulary: answer at once rather than after a running generation.
+                run(message);
+            } else {
+                jobs.execute(() -> run(message));
+            }
+        }
+    }
+
+    private void run(Message message) {
+        try {
+            if (message instanceof Message.Load load) {
+                reply(load(load));
+            } else if (session == null) {
+                reply(new Message.Failed(jobOf(message), "not.loaded", List.of()));
+            } else if (message instanceof Message.Generate generate) {
+                if (cancelled.remove(generate.job())) {
+                    reply(new Message.Done(generate.job(), 0, 0, 0, 0, Message.Finish.CANCELLED));
+                } else {
+                    reply(session.generate(generate, this::sendToken, () -> cancelled.remove(generate.job())));
+                }
+            } else if (message instanceof Message.Tokenize tokenize) {
+                reply(new Message.Tokens(tokenize.job(), session.tokenize(tokenize.text())));
+            } else if (message instanceof Message.Embed embed) {
+                reply(session.embed(embed));
+            }
+        } catch (RuntimeException | Error e) {
+            // The library reports bad requests as LlamaException (a RuntimeException); keep serving.
+            reply(new Message.Failed(jobOf(message), "library", List.of(String.valueOf(e.getMessage()))));
+        }
+    }
+
+    private Message load(Message.Load load) {
+        long start = System.nanoTime();
+        session = LlamaSession.open(load);
+        return new Message.Loaded(load.contextLength(), System.nanoTime() - start);
+    }
+
+    private void sendToken(long job, String text) {
+        reply(new Message.Token(job, text));
+    }
+
+    private void reply(Message message) {
+        try {
+            channel.send(message);
+        } catch (IOException e) {
+            // The platform is gone: nobody is left to serve.
+            System.err.println("terroir worker: connection lost: " + e);
+            Runtime.getRuntime().halt(3);
+        }
+    }
+
+    private static long jobOf(Message message) {
+        if (message instanceof Message.Generate m) {
+            return m.job();
+        } else if (message instanceof Message.Tokenize m) {
+            return m.job();
+        } else if (message instanceof Message.Embed m) {
+            return m.job();
+        }
+        return 0;
+    }
+}
