@@ -258,21 +258,26 @@ public class ChatServiceImpl implements ChatService {
     }
 
     private void ended(Turn turn, AnswerRecorder recorder, String modelName, GenerationStats stats, Throwable error) {
+        ChatReply reply = null;
+        Throwable failure = null;
         try {
             if (error == null) {
                 String text = stats.text() != null ? stats.text() : recorder.text();
                 StoredMessage saved = recorder.finish(text, true, AnswerStats.of(modelName, stats), null);
-                turn.future.complete(new ChatReply(saved, turn.dropped));
+                reply = new ChatReply(saved, turn.dropped);
             } else {
-                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
-                        : error;
-                recorder.finish(null, false, null, cause.getMessage());
-                turn.future.completeExceptionally(cause);
+                failure = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                recorder.finish(null, false, null, failure.getMessage());
             }
         } catch (RuntimeException e) {
-            turn.future.completeExceptionally(e);
-        } finally {
-            answering.remove(turn.conversationId, turn);
+            failure = e;
+        }
+        // free the conversation before anyone waiting on the answer can send the next message
+        answering.remove(turn.conversationId, turn);
+        if (failure == null) {
+            turn.future.complete(reply);
+        } else {
+            turn.future.completeExceptionally(failure);
         }
     }
 

@@ -47,6 +47,9 @@ final class ChatStore implements AutoCloseable {
     private static final String MESSAGE_COLUMNS = "id, conversation_id, role, content, created_at, complete, model, "
             + "prompt_tokens, generated_tokens, ttft_ms, total_ms, tokens_per_s, finish_reason, error";
 
+    /** Orders conversations by their last change even within one millisecond. */
+    private static final String NEXT_SEQ = "(SELECT coalesce(max(seq), 0) + 1 FROM conversations)";
+
     private final Connection connection;
     private final boolean fullText;
 
@@ -89,7 +92,7 @@ final class ChatStore implements AutoCloseable {
                     + "system_prompt TEXT NOT NULL DEFAULT '', max_tokens INTEGER NOT NULL, temperature REAL NOT NULL, "
                     + "top_k INTEGER NOT NULL, top_p REAL NOT NULL, min_p REAL NOT NULL, repeat_penalty REAL NOT NULL, "
                     + "seed INTEGER, stop TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL, "
-                    + "updated_at INTEGER NOT NULL)");
+                    + "updated_at INTEGER NOT NULL, seq INTEGER NOT NULL DEFAULT 0)");
             s.execute("CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY AUTOINCREMENT, "
                     + "conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE, "
                     + "role TEXT NOT NULL, content TEXT NOT NULL, created_at INTEGER NOT NULL, complete INTEGER NOT NULL, "
@@ -126,7 +129,7 @@ final class ChatStore implements AutoCloseable {
         long now = System.currentTimeMillis();
         try (PreparedStatement p = connection.prepareStatement("INSERT INTO conversations (id, title, title_auto, "
                 + "model_ref, preset_id, system_prompt, max_tokens, temperature, top_k, top_p, min_p, repeat_penalty, "
-                + "seed, stop, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                + "seed, stop, created_at, updated_at, seq) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?," + NEXT_SEQ + ")")) {
             p.setString(1, id);
             p.setString(2, title);
             p.setInt(3, titleAuto ? 1 : 0);
@@ -162,7 +165,7 @@ final class ChatStore implements AutoCloseable {
             Sampling sampling) {
         try (PreparedStatement p = connection.prepareStatement("UPDATE conversations SET model_ref = ?, preset_id = ?, "
                 + "system_prompt = ?, max_tokens = ?, temperature = ?, top_k = ?, top_p = ?, min_p = ?, "
-                + "repeat_penalty = ?, seed = ?, stop = ?, updated_at = ? WHERE id = ?")) {
+                + "repeat_penalty = ?, seed = ?, stop = ?, updated_at = ?, seq = " + NEXT_SEQ + " WHERE id = ?")) {
             p.setString(1, modelRef);
             p.setString(2, presetId);
             p.setString(3, systemPrompt == null ? "" : systemPrompt);
@@ -177,7 +180,7 @@ final class ChatStore implements AutoCloseable {
 
     /** Renames; with {@code onlyIfAuto} only a title the service chose itself is replaced. */
     synchronized void rename(String id, String title, boolean auto, boolean onlyIfAuto) {
-        String sql = "UPDATE conversations SET title = ?, title_auto = ?, updated_at = ? WHERE id = ?"
+        String sql = "UPDATE conversations SET title = ?, title_auto = ?, updated_at = ?, seq = " + NEXT_SEQ + " WHERE id = ?"
                 + (onlyIfAuto ? " AND title_auto = 1" : "");
         try (PreparedStatement p = connection.prepareStatement(sql)) {
             p.setString(1, title);
@@ -226,7 +229,7 @@ final class ChatStore implements AutoCloseable {
 
     synchronized List<Conversation> conversations() {
         try (PreparedStatement p = connection.prepareStatement(
-                "SELECT " + CONVERSATION_COLUMNS + " FROM conversations c ORDER BY c.updated_at DESC, c.rowid DESC");
+                "SELECT " + CONVERSATION_COLUMNS + " FROM conversations c ORDER BY c.seq DESC");
                 ResultSet r = p.executeQuery()) {
             List<Conversation> list = new ArrayList<>();
             while (r.next()) {
@@ -282,7 +285,8 @@ final class ChatStore implements AutoCloseable {
     }
 
     private void touch(String conversationId, long now) throws SQLException {
-        try (PreparedStatement t = connection.prepareStatement("UPDATE conversations SET updated_at = ? WHERE id = ?")) {
+        try (PreparedStatement t = connection.prepareStatement("UPDATE conversations SET updated_at = ?, seq = " + NEXT_SEQ
+                + " WHERE id = ?")) {
             t.setLong(1, now);
             t.setString(2, conversationId);
             t.executeUpdate();
@@ -399,7 +403,7 @@ final class ChatStore implements AutoCloseable {
         try {
             String titleSql = "SELECT id, title FROM conversations WHERE "
                     + terms.stream().map(t -> "title LIKE ? ESCAPE '\\'").collect(Collectors.joining(" AND "))
-                    + " ORDER BY updated_at DESC LIMIT ?";
+                    + " ORDER BY seq DESC LIMIT ?";
             try (PreparedStatement p = connection.prepareStatement(titleSql)) {
                 int i = 1;
                 for (String t : terms) {
