@@ -1,0 +1,52 @@
+package org.terroir.catalog.internal;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+import org.terroir.api.catalog.CatalogEntry;
+import org.terroir.api.catalog.ModelCatalog;
+import org.terroir.api.catalog.SearchPage;
+import org.terroir.api.catalog.SearchQuery;
+import org.terroir.api.hardware.HardwareAdvisor;
+import org.terroir.catalog.internal.hub.FitJudge;
+import org.terroir.catalog.internal.hub.HubCatalog;
+import org.terroir.catalog.internal.hub.HubClient;
+
+/** The Hugging Face Hub catalog as a service. The hardware advisor is optional: without it badges are unknown. */
+@Component(service = ModelCatalog.class, configurationPid = CatalogConfig.PID,
+        property = {ModelCatalog.CATALOG_ID + "=" + HubClient.CATALOG_ID, "service.ranking:Integer=100"})
+@Designate(ocd = CatalogConfig.class)
+public class HubCatalogComponent implements ModelCatalog {
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile HardwareAdvisor advisor;
+
+    private volatile HubCatalog delegate;
+
+    @Activate
+    @Modified
+    void configure(CatalogConfig config) {
+        HubClient hub = new HubClient(CatalogComponents.settings(config));
+        delegate = new HubCatalog(hub, new FitJudge(hub, () -> advisor));
+    }
+
+    @Override
+    public String id() {
+        return HubClient.CATALOG_ID;
+    }
+
+    @Override
+    public SearchPage search(SearchQuery query) {
+        return delegate.search(query);
+    }
+
+    @Override
+    public CatalogEntry describe(String repo, boolean checkFit) {
+        return delegate.describe(repo, checkFit);
+    }
+}

@@ -1,0 +1,99 @@
+package org.terroir.catalog.internal.hub;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import org.terroir.api.TerroirException;
+import org.terroir.api.catalog.FitBadge;
+import org.terroir.api.catalog.ModelFile;
+import org.terroir.api.hardware.EstimateOptions;
+import org.terroir.api.hardware.Fit;
+import org.terroir.api.hardware.HardwareAdvisor;
+import org.terroir.catalog.internal.Msg;
+import org.terroir.gguf.GgufNeedMoreBytesException;
+
+/**
+ * Gives remote GGUF files a fit badge by reading only their header with HTTP ranges (2 MB first, more when the
+ * reader asks) and asking the hardware advisor. Without an advisor every badge is {@link FitBadge#UNKNOWN}.
+ */
+public final class FitJudge {
+    static final int FIRST_BYTES = 2 << 20;
+    static final int MAX_BYTES = 64 << 20;
+    private static final List<String> PREFERRED = List.of("Q4_K_M", "Q4_K_S", "Q5_K_M", "IQ4_XS", "Q4_0", "Q5_K_S",
+            "Q6_K", "Q8_0");
+
+    private final HubClient hub;
+    private final Supplier<HardwareAdvisor> advisor;
+    private final Map<String, ModelFile> cache = new ConcurrentHashMap<>();
+
+    public FitJudge(HubClient hub, Supplier<HardwareAdvisor> advisor) {
+        this.hub = hub;
+        this.advisor = advisor;
+    }
+
+    public ModelFile judge(String repo, ModelFile f) {
+        HardwareAdvisor a = advisor.get();
+        if (!f.isGguf() || f.sizeBytes() <= 0) {
+            return f.withFit(FitBadge.UNKNOWN, Msg.text("fit.not-gguf"));
+        }
+        if (a == null) {
+            return f.withFit(FitBadge.UNKNOWN, Msg.text("fit.no-advisor"));
+        }
+        String key = repo + "/" + f.name() + "@" + f.sha256() + "#" + f.sizeBytes();
+        ModelFile known = cache.get(key);
+        if (known != null) {
+            return known;
+        }
+        ModelFile judged = f.withFit(FitBadge.UNKNOWN, "");
+        int len = (int) Math.min(f.sizeBytes(), FIRST_BYTES);
+        try {
+            while (true) {
+                ByteBuffer prefix = hub.readPrefix(repo, f.name(), len);
+                try {
+                    Fit fit = a.fit(prefix, f.sizeBytes(), repo + "/" + f.name(), EstimateOptions.defaults());
+                    judged = f.withFit(badge(fit), fit.reason());
+                    break;
+                } catch (GgufNeedMoreBytesException e) {
+                    long next = Math.max(e.bytesNeeded(), 2L * len);
+                    if (len >= f.sizeBytes() || next > MAX_BYTES) {
+                        judged = f.withFit(FitBadge.UNKNOWN, Msg.text("fit.header-too-large", Msg.size(e.bytesNeeded())));
+                        break;
+                    }
+                    len = (int) Math.min(f.sizeBytes(), next);
+                }
+            }
+        } catch (TerroirException e) {
+            return f.withFit(FitBadge.UNKNOWN, e.getMessage());
+        }
+        cache.put(key, judged);
+        return judged;
+    }
+
+    static FitBadge badge(Fit fit) {
+        return switch (fit.verdict()) {
+            case FULL_GPU, CPU_ONLY -> FitBadge.FITS;
+            case PARTIAL_GPU -> FitBadge.PARTLY_FITS;
+            case TOO_LARGE -> FitBadge.TOO_LARGE;
+        };
+    }
+
+    /** The file to pull when the user names no quantisation: a good 4-bit one, else the smallest GGUF. */
+    public static ModelFile recommended(List<ModelFile> files) {
+        List<ModelFile> gguf = files.stream().filter(ModelFile::isGguf)
+                .filter(f -> !f.name().toLowerCase(java.util.Locale.ROOT).contains("mmproj"))
+                .filter(f -> !f.name().matches(".*-0000[2-9]-of-\\d+\\.gguf")).toList();
+        for (String q : PREFERRED) {
+            for (ModelFile f : gguf) {
+                if (q.equals(f.quantization())) {
+                    return f;
+                }
+            }
+        }
+        return gguf.stream().filter(f -> f.sizeBytes() > 0)
+                .min(java.util.Comparator.comparingLong(ModelFile::sizeBytes))
+                .orElse(gguf.isEmpty() ? null : gguf.get(0));
+    }
+}
