@@ -78,24 +78,26 @@ public final class TinyLlama {
 
     /**
      * A benchmark model of about {@code targetParameters} (from ~20 M to a few billion): heads of 64, a quarter as
-     * many KV heads (GQA), feed-forward ≈ 8/3 of the embedding, layers growing with the width, vocabulary 32000,
-     * context 4096. The shape whose parameter count is closest to the target wins.
+     * many KV heads (GQA), feed-forward ≈ 8/3 of the embedding, vocabulary 32000, context 4096. Among the shapes
+     * within 5% of the target, the one closest to the usual depth (a layer per 64 of width) wins.
      */
     public static Builder bench(long targetParameters) {
         Builder best = null;
-        long bestDistance = Long.MAX_VALUE;
-        for (int d = 256; d <= 8192; d += 128) {
+        double bestScore = Double.MAX_VALUE;
+        for (int d = 256; d <= 8192; d += 256) {
             int heads = d / 64;
-            if (heads % 4 != 0) {
-                continue;
-            }
-            Builder candidate = builder().name("terroir-bench-" + d).embeddingLength(d)
-                    .blockCount(Math.max(2, Math.round(d / 64f))).headCount(heads).headCountKv(heads / 4)
-                    .feedForwardLength((d * 8 / 3 + 255) / 256 * 256).contextLength(4096).vocabSize(32000);
-            long distance = Math.abs(candidate.build().parameterCount() - targetParameters);
-            if (distance < bestDistance) {
-                best = candidate;
-                bestDistance = distance;
+            int ff = (d * 8 / 3 + 255) / 256 * 256;
+            Builder shape = builder().embeddingLength(d).headCount(heads).headCountKv(heads / 4)
+                    .feedForwardLength(ff).contextLength(4096).vocabSize(32000);
+            long fixed = shape.blockCount(1).build().parameterCount();
+            long perLayer = shape.blockCount(2).build().parameterCount() - fixed;
+            int layers = (int) Math.max(2, Math.min(256, Math.round((targetParameters - fixed + perLayer) / (double) perLayer)));
+            shape.blockCount(layers).name("terroir-bench-" + d + "x" + layers);
+            double distance = Math.abs(shape.build().parameterCount() - targetParameters) / (double) targetParameters;
+            double score = distance > 0.05 ? 100 + distance : Math.abs(Math.log(layers * 64.0 / d));
+            if (score < bestScore) {
+                best = shape;
+                bestScore = score;
             }
         }
         return best;
