@@ -27,9 +27,6 @@ final class TensorLayout {
 
     /** The tensors with absolute offsets, after the checks. Offsets given are relative to the data section. */
     List<TensorInfo> place(List<TensorInfo> relative) {
-        if (!relative.isEmpty() && dataOffset > fileSize) {
-            throw parser.fail("gguf.truncated", "truncated.data", dataOffset, new Size(fileSize), fileSize);
-        }
         List<TensorInfo> placed = new ArrayList<>(relative.size());
         for (TensorInfo t : relative) {
             long start = dataOffset + t.offset();

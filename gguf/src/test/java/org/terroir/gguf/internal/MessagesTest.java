@@ -1,0 +1,65 @@
+package org.terroir.gguf.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Locale;
+import java.util.ResourceBundle;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.Test;
+
+class MessagesTest {
+
+    @Test
+    void bothLanguagesHaveTheSameKeys() {
+        ResourceBundle en = Messages.texts().bundle(Locale.ENGLISH);
+        ResourceBundle fr = Messages.texts().bundle(Locale.FRENCH);
+        assertEquals(new TreeSet<>(en.keySet()), new TreeSet<>(fr.keySet()));
+        assertTrue(en.keySet().size() > 40);
+    }
+
+    @Test
+    void everyTextFormatsInBothLanguages() {
+        Object[] args = {"<0>", "<1>", "<2>", "<3>", "<4>", "<5>"};
+        for (Locale locale : new Locale[] {Locale.ENGLISH, Locale.FRENCH}) {
+            ResourceBundle bundle = Messages.texts().bundle(locale);
+            for (String key : bundle.keySet()) {
+                String pattern = bundle.getString(key);
+                String text = Messages.texts().get(locale, key, args);
+                // An unbalanced quote swallows the rest of a MessageFormat pattern, placeholders included.
+                for (int i = 0; i < args.length; i++) {
+                    if (pattern.contains("{" + i + "}")) {
+                        assertTrue(text.contains("<" + i + ">"), locale + " " + key + ": " + text);
+                    }
+                }
+                assertFalse(text.contains("{"), locale + " " + key + ": " + text);
+                assertEquals(pattern.contains("''"), text.contains("'"), locale + " " + key + ": " + text);
+            }
+        }
+    }
+
+    @Test
+    void humanSizes() {
+        assertEquals("999 B", Messages.human(Locale.ENGLISH, 999));
+        assertEquals("1.0 KB", Messages.human(Locale.ENGLISH, 1000));
+        assertEquals("1.2 GB", Messages.human(Locale.ENGLISH, 1_200_000_000L));
+        assertEquals("950.0 MB", Messages.human(Locale.ENGLISH, 949_999_999L));
+        assertEquals("1.0 MB", Messages.human(Locale.ENGLISH, 999_999));
+        assertEquals("1,2 Go", Messages.human(Locale.FRENCH, 1_200_000_000L));
+        assertEquals("512 o", Messages.human(Locale.FRENCH, 512));
+        assertEquals("9.2 EB", Messages.human(Locale.ENGLISH, Long.MAX_VALUE));
+    }
+
+    @Test
+    void quantizationLabels() {
+        assertEquals("Q4_K_M", FileTypes.label(15).orElseThrow());
+        assertEquals("F32", FileTypes.label(0).orElseThrow());
+        assertEquals("MXFP4_MOE", FileTypes.label(38).orElseThrow());
+        assertEquals("IQ4_XS", FileTypes.label(30).orElseThrow());
+        assertEquals("Q8_0", FileTypes.label(1024 + 7).orElseThrow());
+        assertTrue(FileTypes.label(4).isEmpty());
+        assertTrue(FileTypes.label(35).isEmpty());
+    }
+}
