@@ -94,7 +94,7 @@ public final class FitAdvisor {
         int maxCtx = maxContext(view, options.withGpuLayers(v == Verdict.TOO_LARGE ? e.gpuLayers() : gpuLayers),
                 budget);
         String full = reason;
-        if (maxCtx > 0 && maxCtx < e.contextLength()) {
+        if (maxCtx > 0) {
             full += " " + Messages.get("fit.maxContext", maxCtx);
         } else if (maxCtx == 0) {
             full += " " + Messages.get("fit.noContext");

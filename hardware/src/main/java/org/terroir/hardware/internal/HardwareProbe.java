@@ -113,11 +113,14 @@ public final class HardwareProbe {
             }
             for (String token : l.split("[\\s:]+")) {
                 String t = token.replace("HW.OPTIONAL.", "").replace("ARM.FEAT_", "").replace("PF_", "")
-                        .replace("_INSTRUCTIONS_AVAILABLE", "").replaceAll("_\\d+$", "").replace('.', '_');
+                        .replace("_INSTRUCTIONS_AVAILABLE", "").replace('.', '_');
+                if (!SIMD.contains(t)) {
+                    t = t.replaceAll("_\\d+$", ""); // sysctl's "avx2_0"
+                }
                 if (t.equals("ASIMD") || t.equals("ADVSIMD")) {
                     t = "NEON";
                 }
-                if (t.equals("SSE4_2") || SIMD.contains(t)) {
+                if (SIMD.contains(t)) {
                     out.add(t);
                 }
             }
