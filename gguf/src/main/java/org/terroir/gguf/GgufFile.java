@@ -50,9 +50,16 @@ public record GgufFile(String source, int version, long fileSize, long dataOffse
         return metadata.get(key) instanceof String s ? Optional.of(s) : Optional.empty();
     }
 
-    /** The value of {@code key} if it is an integer. */
+    /**
+     * The value of {@code key} if it is an integer. A key that is absent is also tried relative to the
+     * architecture: {@code integer("context_length")} finds {@code llama.context_length}.
+     */
     public OptionalLong integer(String key) {
-        return metadata.get(key) instanceof Long l ? OptionalLong.of(l) : OptionalLong.empty();
+        Object v = metadata.get(key);
+        if (v == null && !key.startsWith(architecture() + ".")) {
+            v = metadata.get(archKey(key));
+        }
+        return v instanceof Long l ? OptionalLong.of(l) : OptionalLong.empty();
     }
 
     /** The value of {@code key} if it is a number (integer or float). */
@@ -82,6 +89,22 @@ public record GgufFile(String source, int version, long fileSize, long dataOffse
     /** {@code <architecture>.<suffix>} as an integer, e.g. {@code archInteger("context_length")}. */
     public OptionalLong archInteger(String suffix) {
         return integer(archKey(suffix));
+    }
+
+    /**
+     * {@code <architecture>.<suffix>} for one layer: the value itself when it is one integer for every layer, or
+     * element {@code layer} when it is an array with one integer per layer (as some models give
+     * {@code attention.head_count_kv} or {@code feed_forward_length}).
+     */
+    public OptionalLong archInteger(String suffix, int layer) {
+        Object v = metadata.get(archKey(suffix));
+        if (v instanceof Long l) {
+            return OptionalLong.of(l);
+        }
+        if (v instanceof GgufArray a && a.elementType().isInteger() && layer >= 0 && layer < a.size()) {
+            return OptionalLong.of(a.integer(layer));
+        }
+        return OptionalLong.empty();
     }
 
     /** {@code <architecture>.<suffix>} as a number, e.g. {@code archDouble("rope.freq_base")}. */

@@ -63,6 +63,10 @@ class GgufReaderTest {
         assertEquals(10000.0, f.archDouble("rope.freq_base").getAsDouble());
         assertEquals(256L, f.archInteger("context_length").getAsLong());
         assertEquals(256L, f.integer("llama.context_length").getAsLong());
+        assertEquals(256L, f.integer("context_length").getAsLong());
+        assertEquals(2L, f.archInteger("attention.head_count_kv", 0).getAsLong());
+        assertTrue(f.integer("general.name").isEmpty());
+        assertTrue(f.integer("no.such.key").isEmpty());
         assertEquals(Boolean.TRUE, f.bool("general.experimental").orElseThrow());
         assertTrue(f.chatTemplate().orElseThrow().contains("messages"));
         assertEquals(40, f.vocabSize());
@@ -118,6 +122,54 @@ class GgufReaderTest {
         assertEquals(0, f.vocabSize());
         assertTrue(f.contextLength().isEmpty());
         assertTrue(f.tensors().isEmpty());
+    }
+
+    @Test
+    void perLayerValues() {
+        GgufFile f = read(new TestGguf().string("general.architecture", "openelm").raw(o -> {
+            o.str("openelm.attention.head_count_kv").u32(GgufValueType.ARRAY.id()).u32(GgufValueType.INT32.id())
+                    .u64(3).u32(3).u32(4).u32(5);
+        }).build());
+        assertEquals(4L, f.archInteger("attention.head_count_kv", 1).getAsLong());
+        assertTrue(f.archInteger("attention.head_count_kv", 3).isEmpty());
+        assertTrue(f.headCountKv().isEmpty());
+    }
+
+    @Test
+    void largeArraysOfEveryType() {
+        int n = 70_000;
+        TestGguf g = new TestGguf();
+        for (GgufValueType type : GgufValueType.values()) {
+            if (type == GgufValueType.ARRAY || type == GgufValueType.STRING) {
+                continue;
+            }
+            g.raw(o -> {
+                o.str("a." + type).u32(GgufValueType.ARRAY.id()).u32(type.id()).u64(n);
+                for (int i = 0; i < n; i++) {
+                    long v = i % 100;
+                    switch (type.minBytes()) {
+                        case 1 -> o.u8((int) (type == GgufValueType.BOOL ? v & 1 : v));
+                        case 2 -> o.u8((int) v).u8(0);
+                        case 4 -> o.u32(type == GgufValueType.FLOAT32 ? Float.floatToIntBits(v) : v);
+                        default -> o.u64(type == GgufValueType.FLOAT64 ? Double.doubleToLongBits(v) : v);
+                    }
+                }
+            });
+        }
+        GgufFile f = read(g.build());
+        for (GgufValueType type : GgufValueType.values()) {
+            if (type == GgufValueType.ARRAY || type == GgufValueType.STRING) {
+                continue;
+            }
+            GgufArray a = f.array("a." + type).orElseThrow();
+            assertEquals(n, a.size(), type.name());
+            Object expected = switch (type) {
+                case BOOL -> Boolean.TRUE;
+                case FLOAT32, FLOAT64 -> 99.0;
+                default -> 99L;
+            };
+            assertEquals(expected, a.values().get(n - 1), type.name());
+        }
     }
 
     @Test

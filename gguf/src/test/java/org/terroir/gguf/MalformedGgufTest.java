@@ -367,7 +367,8 @@ class MalformedGgufTest {
     void truncatedInTheTensorData() {
         byte[] bytes = valid();
         rejects(Arrays.copyOf(bytes, bytes.length - 1), "gguf.truncated", "output.weight",
-                String.valueOf(bytes.length), String.valueOf(bytes.length - 1));
+                String.valueOf(bytes.length), String.valueOf(bytes.length - 1),
+                String.valueOf(lastIndexOf(bytes, "output.weight") - 8));
     }
 
     // ---- vocabulary ----
@@ -376,7 +377,9 @@ class MalformedGgufTest {
     void duplicateTokens() {
         List<String> tokens = new ArrayList<>(TestGguf.tokens(12));
         tokens.set(9, "tok7");
-        rejects(new TestGguf().vocab(tokens).build(), "gguf.vocab.duplicate", "tok7", "7", "9");
+        byte[] bytes = new TestGguf().vocab(tokens).build();
+        rejects(bytes, "gguf.vocab.duplicate", "tok7", "7", "9", String.valueOf(lastIndexOf(bytes, "tok7") - 8),
+                String.valueOf(FIRST_KEY + 8 + "tokenizer.ggml.model".length() + 4 + 8 + "llama".length()));
     }
 
     @Test

@@ -87,10 +87,12 @@ final class Parser {
         }
         int alignment = alignment();
 
-        List<TensorInfo> relative = new ArrayList<>((int) tensorCount);
+        // Capacities grow with what is actually read, never with what a count claims.
+        List<TensorLayout.Entry> relative = new ArrayList<>((int) Math.min(tensorCount, 1024));
         Map<String, Integer> names = new HashMap<>();
         for (int i = 0; i < tensorCount; i++) {
-            relative.add(readTensorInfo(i, alignment, names));
+            long position = in.position();
+            relative.add(new TensorLayout.Entry(readTensorInfo(i, alignment, names), position));
         }
         long end = in.position();
         long dataOffset = pad(end, alignment);
@@ -148,7 +150,7 @@ final class Parser {
         int typeId = in.i32();
         GgufValueType type = GgufValueType.byId(typeId)
                 .orElseThrow(() -> fail("gguf.type", "type.value", Integer.toUnsignedLong(typeId), key, typeOffset));
-        Object value = type == GgufValueType.ARRAY ? readArray(key) : readScalar(type);
+        Object value = type == GgufValueType.ARRAY ? readArray(key, keyOffset) : readScalar(type);
         metadata.put(key, value);
         types.put(key, type);
     }
@@ -170,7 +172,7 @@ final class Parser {
         };
     }
 
-    private GgufArray readArray(String key) {
+    private GgufArray readArray(String key, long keyOffset) {
         long typeOffset = in.position();
         int typeId = in.i32();
         GgufValueType type = GgufValueType.byId(typeId)
@@ -186,39 +188,44 @@ final class Parser {
         }
         int n = (int) count;
         return new GgufArray(type, switch (type) {
-            case STRING -> readStrings(key, n);
+            case STRING -> readStrings(key, n, keyOffset);
             case UINT8, INT8, BOOL -> new NumberArrayList(type, in.bytes(n), n);
             case UINT16, INT16 -> {
-                short[] a = new short[n];
+                short[] a = new short[firstCapacity(n)];
                 for (int i = 0; i < n; i++) {
+                    a = i < a.length ? a : Arrays.copyOf(a, grown(a.length, n));
                     a[i] = in.i16();
                 }
                 yield new NumberArrayList(type, a, n);
             }
             case UINT32, INT32 -> {
-                int[] a = new int[n];
+                int[] a = new int[firstCapacity(n)];
                 for (int i = 0; i < n; i++) {
+                    a = i < a.length ? a : Arrays.copyOf(a, grown(a.length, n));
                     a[i] = in.i32();
                 }
                 yield new NumberArrayList(type, a, n);
             }
             case FLOAT32 -> {
-                float[] a = new float[n];
+                float[] a = new float[firstCapacity(n)];
                 for (int i = 0; i < n; i++) {
+                    a = i < a.length ? a : Arrays.copyOf(a, grown(a.length, n));
                     a[i] = in.f32();
                 }
                 yield new NumberArrayList(type, a, n);
             }
             case UINT64, INT64 -> {
-                long[] a = new long[n];
+                long[] a = new long[firstCapacity(n)];
                 for (int i = 0; i < n; i++) {
+                    a = i < a.length ? a : Arrays.copyOf(a, grown(a.length, n));
                     a[i] = in.i64();
                 }
                 yield new NumberArrayList(type, a, n);
             }
             case FLOAT64 -> {
-                double[] a = new double[n];
+                double[] a = new double[firstCapacity(n)];
                 for (int i = 0; i < n; i++) {
+                    a = i < a.length ? a : Arrays.copyOf(a, grown(a.length, n));
                     a[i] = in.f64();
                 }
                 yield new NumberArrayList(type, a, n);
@@ -227,13 +234,27 @@ final class Parser {
         });
     }
 
-    private List<Object> readStrings(String key, int n) {
+    /**
+     * Arrays start small and double as elements actually arrive: a count is only bounded by the file size, and
+     * with a prefix of a remote file that size is a claim, not bytes at hand.
+     */
+    private static int firstCapacity(int n) {
+        return Math.min(n, 1 << 16);
+    }
+
+    private static int grown(int capacity, int n) {
+        return (int) Math.min(n, 2L * capacity);
+    }
+
+    private List<Object> readStrings(String key, int n, long keyOffset) {
         boolean vocabulary = VocabularyCheck.TOKENS.equals(key);
         // Duplicate tokens are found here, while the raw bytes are at hand: two different byte strings that
         // are not valid UTF-8 may decode to the same Java string, and must not be called duplicates.
-        Map<String, Integer> seen = vocabulary ? new HashMap<>(n * 2) : null;
-        String[] strings = new String[n];
+        Map<String, Integer> seen = vocabulary ? new HashMap<>() : null;
+        Object[] strings = new Object[firstCapacity(n)];
         for (int i = 0; i < n; i++) {
+            strings = i < strings.length ? strings : Arrays.copyOf(strings, grown(strings.length, n));
+            long offset = in.position();
             byte[] raw = readStringBytes();
             String s = new String(raw, StandardCharsets.UTF_8);
             strings[i] = s;
@@ -242,11 +263,11 @@ final class Parser {
                 String identity = s.indexOf('\uFFFD') < 0 ? s : '\uD800' + new String(raw, StandardCharsets.ISO_8859_1);
                 Integer first = seen.putIfAbsent(identity, i);
                 if (first != null) {
-                    throw fail("gguf.vocab.duplicate", "vocab.duplicate", s, first, i);
+                    throw fail("gguf.vocab.duplicate", "vocab.duplicate", s, first, i, offset, keyOffset);
                 }
             }
         }
-        return Arrays.asList((Object[]) strings);
+        return Arrays.asList(strings).subList(0, n);
     }
 
     /** A string's bytes, with its length checked against what is left of the file before allocating. */

@@ -18,6 +18,10 @@ final class TensorLayout {
     private final long dataOffset;
     private final int alignment;
 
+    /** A tensor as its table gives it (offset relative to the data section), and where its entry starts. */
+    record Entry(TensorInfo info, long position) {
+    }
+
     TensorLayout(Parser parser, long fileSize, long dataOffset, int alignment) {
         this.parser = parser;
         this.fileSize = fileSize;
@@ -26,15 +30,16 @@ final class TensorLayout {
     }
 
     /** The tensors with absolute offsets, after the checks. Offsets given are relative to the data section. */
-    List<TensorInfo> place(List<TensorInfo> relative) {
+    List<TensorInfo> place(List<Entry> relative) {
         List<TensorInfo> placed = new ArrayList<>(relative.size());
-        for (TensorInfo t : relative) {
+        for (Entry entry : relative) {
+            TensorInfo t = entry.info();
             long start = dataOffset + t.offset();
             long end = start + t.sizeBytes();
             if (start < 0 || end < 0 || end > fileSize) {
                 throw parser.fail("gguf.truncated", "truncated.tensor", t.name(),
                         new Size(end < 0 ? Long.MAX_VALUE : end), end < 0 ? Long.toUnsignedString(end) : end,
-                        new Size(fileSize), fileSize);
+                        new Size(fileSize), fileSize, entry.position());
             }
             placed.add(new TensorInfo(t.name(), t.dims(), t.type(), start, t.sizeBytes()));
         }
@@ -56,9 +61,10 @@ final class TensorLayout {
         }
     }
 
-    private void checkOrder(List<TensorInfo> relative) {
+    private void checkOrder(List<Entry> relative) {
         long expected = 0;
-        for (TensorInfo t : relative) {
+        for (Entry entry : relative) {
+            TensorInfo t = entry.info();
             if (t.offset() != expected) {
                 throw parser.fail("gguf.tensor", "tensor.gap", t.name(), t.offset(), expected,
                         dataOffset + t.offset());
