@@ -40,7 +40,7 @@ public final class StreamingChild {
         int[] count = {0};
         service.send(c.id(), "second question", text -> {
             count[0]++;
-            out.println("TOKEN " + count[0]);
+            out.println("TOKEN " + count[0] + " " + System.nanoTime());
             out.flush();
         });
         // the parent kills this process long before the answer could end; never outlive it
