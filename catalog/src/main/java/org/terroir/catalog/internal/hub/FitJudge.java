@@ -28,10 +28,17 @@ public final class FitJudge {
     private final HubClient hub;
     private final Supplier<HardwareAdvisor> advisor;
     private final Map<String, ModelFile> cache = new ConcurrentHashMap<>();
+    private final int firstBytes;
 
     public FitJudge(HubClient hub, Supplier<HardwareAdvisor> advisor) {
+        this(hub, advisor, FIRST_BYTES);
+    }
+
+    /** @param firstBytes the first range to read (tests use a small one to prove that more is fetched on demand) */
+    public FitJudge(HubClient hub, Supplier<HardwareAdvisor> advisor, int firstBytes) {
         this.hub = hub;
         this.advisor = advisor;
+        this.firstBytes = firstBytes;
     }
 
     public ModelFile judge(String repo, ModelFile f) {
@@ -48,7 +55,7 @@ public final class FitJudge {
             return known;
         }
         ModelFile judged = f.withFit(FitBadge.UNKNOWN, "");
-        int len = (int) Math.min(f.sizeBytes(), FIRST_BYTES);
+        int len = (int) Math.min(f.sizeBytes(), firstBytes);
         try {
             while (true) {
                 ByteBuffer prefix = hub.readPrefix(repo, f.name(), len);
