@@ -156,7 +156,10 @@ public class OnnxBackend implements InferenceBackend {
                 tokenizer.close();
                 int limit = Math.min(s.embeddingMaxTokens(), modelContext > 0 ? modelContext : Integer.MAX_VALUE);
                 tokenizer = HfTokenizer.open(folder.tokenizer(), limit);
-                result = new EmbeddingModel(model, env, session, tokenizer, layout, s.embeddingBatchSize(), limit,
+                // A model that quantises activations dynamically scales each run by its largest value, so a text's
+                // vector would depend on the texts batched with it: such models embed one text per run.
+                int batch = OnnxFileCheck.mentions(folder.model(), "DynamicQuantizeLinear") ? 1 : s.embeddingBatchSize();
+                result = new EmbeddingModel(model, env, session, tokenizer, layout, batch, limit,
                         this::forget);
             } else {
                 int context = opts.contextLength() != null && opts.contextLength() > 0 ? opts.contextLength()

@@ -57,6 +57,38 @@ final class OnnxFileCheck {
         }
     }
 
+    /**
+     * Whether the file contains {@code text} (an operator name, say) anywhere. Op types are stored as plain
+     * strings, so this finds e.g. DynamicQuantizeLinear without parsing the graph.
+     */
+    static boolean mentions(Path file, String text) {
+        byte[] needle = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] buf = new byte[1 << 20];
+        int keep = needle.length - 1;
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            int filled = 0;
+            int n;
+            while ((n = in.read(buf, filled, buf.length - filled)) > 0) {
+                filled += n;
+                outer:
+                for (int i = 0; i + needle.length <= filled; i++) {
+                    for (int j = 0; j < needle.length; j++) {
+                        if (buf[i + j] != needle[j]) {
+                            continue outer;
+                        }
+                    }
+                    return true;
+                }
+                int tail = Math.min(keep, filled);
+                System.arraycopy(buf, filled - tail, buf, 0, tail);
+                filled = tail;
+            }
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static long skip(Path model, long fieldStart, long pos, long length, long size) {
         if (length < 0 || pos + length > size) {
             throw notOnnx(model, Messages.get("onnx.proto.truncated", fieldStart, length, size));
