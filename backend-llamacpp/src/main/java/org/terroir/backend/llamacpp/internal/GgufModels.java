@@ -59,6 +59,11 @@ final class GgufModels {
         return new ModelDescriptor(path.getFileName().toString(), path, ModelFormat.GGUF, gguf.fileSize(), properties);
     }
 
+    /** Whether the model says how to pool token vectors into one embedding (embedding models do). */
+    static boolean declaresPooling(GgufFile gguf) {
+        return gguf.archInteger("pooling_type").orElse(0) != 0;
+    }
+
     /**
      * Whether llama.cpp puts a BOS token before a prompt, so that the prompt count matches what the model sees:
      * the file says so, or else llama.cpp's default for the tokenizer family (SentencePiece and WordPiece do).

@@ -155,7 +155,7 @@ public final class LlamaCppBackend implements InferenceBackend {
         LlamaCppModel loaded = new LlamaCppModel(model, settings, worker, models::remove);
         loaded.load(new Message.Load(model.path().toAbsolutePath().toString(), settings.contextLength(),
                 settings.threads(), settings.batchSize(), settings.gpuLayers(), settings.mmap(), settings.embeddings(),
-                config.jinja(), GgufModels.addsBos(gguf)), timeout);
+                !GgufModels.declaresPooling(gguf), config.jinja(), GgufModels.addsBos(gguf)), timeout);
         models.add(loaded);
         if (!active) {
             // Deactivated while this load was under way.

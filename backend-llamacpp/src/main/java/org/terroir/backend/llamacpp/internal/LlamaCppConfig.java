@@ -4,7 +4,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** Defaults of the llama.cpp backend; every load option left empty takes its value from here. */
-@ObjectClassDefinition(pid = LlamaCppConfig.PID, name = "Terroir llama.cpp backend",
+@ObjectClassDefinition(id = LlamaCppConfig.PID, name = "Terroir llama.cpp backend",
         description = "Defaults for models run by llama.cpp, each in its own worker process.")
 public @interface LlamaCppConfig {
     String PID = "org.terroir.backend.llamacpp";

@@ -78,7 +78,7 @@ final class LlamaCppModel implements LoadedModel, WorkerProcess.Listener {
         if (answer instanceof Message.Failed failed) {
             close("unloaded");
             throw new ModelLoadException("llamacpp.load.failed", Messages.get("load.failed", descriptor.name(),
-                    String.join(" ", failed.args()), logOf(end.getNow(null))));
+                    workerFailure(failed).getMessage(), logOf(end.getNow(null))));
         }
     }
 

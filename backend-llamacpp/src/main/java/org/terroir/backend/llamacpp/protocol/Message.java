@@ -111,9 +111,12 @@ public sealed interface Message {
 
     // ---- platform -> worker ----
 
-    /** Settings already validated by the platform. */
+    /**
+     * Settings already validated by the platform. {@code lastTokenPooling}: embeddings are the last token's state
+     * (for models that declare no pooling of their own).
+     */
     record Load(String modelPath, int contextLength, int threads, int batchSize, int gpuLayers, boolean mmap,
-            boolean embeddings, boolean jinja, boolean addsBos) implements Message {
+            boolean embeddings, boolean lastTokenPooling, boolean jinja, boolean addsBos) implements Message {
         public byte type() { return 20; }
 
         public void writeFields(DataOutput out) throws IOException {
@@ -124,6 +127,7 @@ public sealed interface Message {
             out.writeInt(gpuLayers);
             out.writeBoolean(mmap);
             out.writeBoolean(embeddings);
+            out.writeBoolean(lastTokenPooling);
             out.writeBoolean(jinja);
             out.writeBoolean(addsBos);
         }
@@ -212,7 +216,7 @@ public sealed interface Message {
                 return new Embeddings(job, List.copyOf(vectors));
             }
             case 20: return new Load(Wire.readString(in), in.readInt(), in.readInt(), in.readInt(), in.readInt(),
-                    in.readBoolean(), in.readBoolean(), in.readBoolean(), in.readBoolean());
+                    in.readBoolean(), in.readBoolean(), in.readBoolean(), in.readBoolean(), in.readBoolean());
             case 21: {
                 long job = in.readLong();
                 int count = in.readInt();

@@ -1,5 +1,7 @@
 package org.terroir.backend.llamacpp.worker;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -35,6 +37,7 @@ final class LlamaSession {
     }
 
     static LlamaSession open(Message.Load load) {
+        loadUserLibrary();
         ModelParameters parameters = new ModelParameters()
                 .setModel(load.modelPath())
                 .setCtxSize(load.contextLength())
@@ -49,13 +52,37 @@ final class LlamaSession {
             parameters.disableMmap();
         }
         if (load.embeddings()) {
-            // One vector per text, whatever the model's own pooling says.
-            parameters.enableEmbedding().setPoolingType(PoolingType.MEAN);
+            parameters.enableEmbedding();
+            if (load.lastTokenPooling()) {
+                // Without pooling the library returns the first token's vector, the same for every text; mean
+                // pooling trips an assertion in this llama.cpp build for decoder models.
+                parameters.setPoolingType(PoolingType.LAST);
+            }
         }
         if (load.jinja()) {
             parameters.enableJinja();
         }
         return new LlamaSession(new LlamaModel(parameters), load);
+    }
+
+    /**
+     * The library quietly falls back to its bundled build when the one at {@code de.kherud.llama.lib.path} does
+     * not load; someone who asked for a GPU build must hear that it failed, so it is loaded here first.
+     */
+    private static void loadUserLibrary() {
+        String folder = System.getProperty("de.kherud.llama.lib.path");
+        if (folder == null || folder.isBlank()) {
+            return;
+        }
+        Path library = Path.of(folder, System.mapLibraryName("jllama")).toAbsolutePath();
+        if (!Files.isRegularFile(library)) {
+            throw new WorkerFailure("library.missing", library.toString());
+        }
+        try {
+            System.load(library.toString());
+        } catch (UnsatisfiedLinkError e) {
+            throw new WorkerFailure("library.broken", library.toString(), String.valueOf(e.getMessage()));
+        }
     }
 
     Message generate(Message.Generate request, TokenSink sink, BooleanSupplier cancelRequested) {

@@ -65,6 +65,8 @@ final class Worker {
             } else if (message instanceof Message.Embed embed) {
                 reply(session.embed(embed));
             }
+        } catch (WorkerFailure e) {
+            reply(new Message.Failed(jobOf(message), e.code(), e.args()));
         } catch (RuntimeException | Error e) {
             // The library reports bad requests as LlamaException (a RuntimeException); keep serving.
             reply(new Message.Failed(jobOf(message), "library", List.of(String.valueOf(e.getMessage()))));
