@@ -206,6 +206,7 @@ class MalformedGgufTest {
     void alignmentNotAPowerOfTwo() {
         rejects(TestGguf.tinyLlama().u32("general.alignment", 48).build(), "gguf.alignment", "48");
         rejects(TestGguf.tinyLlama().u32("general.alignment", 0).build(), "gguf.alignment", "general.alignment");
+        rejects(TestGguf.tinyLlama().u32("general.alignment", 1L << 31).build(), "gguf.alignment", "2147483648");
     }
 
     @Test
@@ -278,6 +279,14 @@ class MalformedGgufTest {
         g.dataLength = 64L;
         byte[] bytes = g.build();
         rejects(bytes, "gguf.truncated", "b.weight", String.valueOf(bytes.length));
+    }
+
+    @Test
+    void offsetThatOverflows() {
+        TestGguf g = new TestGguf().tensor(new Tensor("w.weight", new long[] {8}, GgmlType.F32.id(),
+                Long.MAX_VALUE - 31, null));
+        g.data = false;
+        rejects(g.build(), "gguf.truncated", "w.weight");
     }
 
     @Test
@@ -368,7 +377,7 @@ class MalformedGgufTest {
         byte[] bytes = valid();
         rejects(Arrays.copyOf(bytes, bytes.length - 1), "gguf.truncated", "output.weight",
                 String.valueOf(bytes.length), String.valueOf(bytes.length - 1),
-                String.valueOf(lastIndexOf(bytes, "output.weight") - 8));
+                String.valueOf(lastIndexOf(bytes, "output.weight") + "output.weight".length() + 4 + 16 + 4));
     }
 
     // ---- vocabulary ----

@@ -38,6 +38,8 @@ final class Parser {
     private static final int MIN_KV_BYTES = 8 + 1 + 4 + 1;
     /** Java arrays cannot be larger, and no real GGUF array comes close. */
     private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+    /** Far beyond any real alignment (32 or 64), and still an int. */
+    static final long MAX_ALIGNMENT = 1L << 30;
 
     private final Input in;
     private final String source;
@@ -91,8 +93,7 @@ final class Parser {
         List<TensorLayout.Entry> relative = new ArrayList<>((int) Math.min(tensorCount, 1024));
         Map<String, Integer> names = new HashMap<>();
         for (int i = 0; i < tensorCount; i++) {
-            long position = in.position();
-            relative.add(new TensorLayout.Entry(readTensorInfo(i, alignment, names), position));
+            relative.add(readTensorInfo(i, alignment, names));
         }
         long end = in.position();
         long dataOffset = pad(end, alignment);
@@ -304,15 +305,15 @@ final class Parser {
             throw fail("gguf.alignment", "alignment.type", types.get("general.alignment"));
         }
         long a = (Long) value;
-        if (a == 0 || (a & (a - 1)) != 0) {
-            throw fail("gguf.alignment", "alignment.power", a);
+        if (a == 0 || (a & (a - 1)) != 0 || a > MAX_ALIGNMENT) {
+            throw fail("gguf.alignment", "alignment.power", a, MAX_ALIGNMENT);
         }
         return (int) a;
     }
 
     // ---- tensor table ----
 
-    private TensorInfo readTensorInfo(int index, int alignment, Map<String, Integer> names) {
+    private TensorLayout.Entry readTensorInfo(int index, int alignment, Map<String, Integer> names) {
         where = new Phrase("where.tensor", index);
         long nameOffset = in.position();
         byte[] raw = readStringBytes();
@@ -367,7 +368,7 @@ final class Parser {
         } catch (ArithmeticException e) {
             throw fail("gguf.tensor", "tensor.overflow", name, dimsOffset);
         }
-        return new TensorInfo(name, dims, type, offset, size);
+        return new TensorLayout.Entry(new TensorInfo(name, dims, type, offset, size), offsetOffset);
     }
 
     /** The first bytes, as hex and as text, for a "not a GGUF file" message. */

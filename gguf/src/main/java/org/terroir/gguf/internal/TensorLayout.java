@@ -18,8 +18,11 @@ final class TensorLayout {
     private final long dataOffset;
     private final int alignment;
 
-    /** A tensor as its table gives it (offset relative to the data section), and where its entry starts. */
-    record Entry(TensorInfo info, long position) {
+    /**
+     * A tensor as its table gives it (offset relative to the data section), and the file offset where that
+     * offset is written: the byte to point at when the offset is wrong.
+     */
+    record Entry(TensorInfo info, long offsetField) {
     }
 
     TensorLayout(Parser parser, long fileSize, long dataOffset, int alignment) {
@@ -39,7 +42,7 @@ final class TensorLayout {
             if (start < 0 || end < 0 || end > fileSize) {
                 throw parser.fail("gguf.truncated", "truncated.tensor", t.name(),
                         new Size(end < 0 ? Long.MAX_VALUE : end), end < 0 ? Long.toUnsignedString(end) : end,
-                        new Size(fileSize), fileSize, entry.position());
+                        new Size(fileSize), fileSize, entry.offsetField());
             }
             placed.add(new TensorInfo(t.name(), t.dims(), t.type(), start, t.sizeBytes()));
         }
@@ -67,7 +70,7 @@ final class TensorLayout {
             TensorInfo t = entry.info();
             if (t.offset() != expected) {
                 throw parser.fail("gguf.tensor", "tensor.gap", t.name(), t.offset(), expected,
-                        dataOffset + t.offset());
+                        entry.offsetField());
             }
             expected += Parser.pad(t.sizeBytes(), alignment);
         }
