@@ -1,0 +1,150 @@
+package org.terroir.shell.internal.hardware;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.terroir.api.hardware.EstimateOptions;
+import org.terroir.api.hardware.Figure;
+import org.terroir.api.hardware.Fit;
+import org.terroir.api.hardware.GpuInfo;
+import org.terroir.api.hardware.HardwareAdvisor;
+import org.terroir.api.hardware.HardwareProfile;
+import org.terroir.api.hardware.MemoryEstimate;
+import org.terroir.api.hardware.MemorySplit;
+import org.terroir.api.hardware.ModelShape;
+import org.terroir.api.hardware.Source;
+import org.terroir.api.hardware.Tier;
+import org.terroir.api.hardware.TierAdvice;
+import org.terroir.api.hardware.Verdict;
+
+/**
+ * The commands' output in both languages. The advisor here returns fixed figures: what is under test is the
+ * presentation (sources shown, table, verdict), the advisor's logic has its own tests in the hardware bundle.
+ */
+class HardwareCommandsTest {
+    private static final long GIB = 1L << 30;
+
+    @AfterEach
+    void restore() {
+        System.clearProperty("terroir.lang");
+    }
+
+    private static String run(String lang, java.util.function.Consumer<PrintStream> command) {
+        System.setProperty("terroir.lang", lang);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        command.accept(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void hwShowsEachFigureWithItsSourceInBothLanguages() {
+        HardwareCommands c = new HardwareCommands();
+        c.advisor = new FixedAdvisor();
+        String en = run("en", out -> c.print(out, false));
+        assertTrue(en.contains("24.0 GiB [nvidia-smi]"), en);
+        assertTrue(en.contains("16.0 GiB [OSHI] installed"), en);
+        assertTrue(en.contains("limited to 8.0 GiB [cgroup v2]"), en);
+        assertTrue(en.contains("Try first:   small model"), en);
+        String fr = run("fr", out -> c.print(out, false));
+        assertTrue(fr.contains("24,0 GiB [nvidia-smi]"), fr);
+        assertTrue(fr.contains("À essayer d'abord"), fr);
+    }
+
+    @Test
+    void fitShowsTheBreakdownAndTheVerdict() {
+        HardwareCommands c = new HardwareCommands();
+        c.advisor = new FixedAdvisor();
+        String en = run("en", out -> c.print(out, Path.of("m.gguf"), EstimateOptions.defaults()));
+        assertTrue(en.contains("Verdict: fits partly on the GPU (10 of 29 layers on the GPU)"), en);
+        assertTrue(en.contains("K/V cache"), en);
+        assertTrue(en.contains("Warning: something odd"), en);
+        String fr = run("fr", out -> c.print(out, Path.of("m.gguf"), EstimateOptions.defaults()));
+        assertTrue(fr.contains("Verdict : tient en partie sur le GPU"), fr);
+    }
+
+    @Test
+    void bothLanguagesHaveTheSameKeys() {
+        assertEquals(HardwareCommands.TEXTS.bundle(Locale.ENGLISH).keySet(),
+                HardwareCommands.TEXTS.bundle(Locale.FRENCH).keySet());
+        for (Verdict v : Verdict.values()) {
+            assertTrue(HardwareCommands.TEXTS.bundle(Locale.ENGLISH).containsKey("verdict." + v));
+        }
+        for (Source s : Source.values()) {
+            assertTrue(HardwareCommands.TEXTS.bundle(Locale.ENGLISH).containsKey("source." + s));
+        }
+    }
+
+    private static final class FixedAdvisor implements HardwareAdvisor {
+        @Override
+        public HardwareProfile profile() {
+            return new HardwareProfile("Linux", "Test CPU", new Figure(4, Source.OSHI), new Figure(8, Source.OSHI),
+                    Set.of("AVX2"), new Figure(16 * GIB, Source.OSHI), new Figure(12 * GIB, Source.OSHI),
+                    new Figure(8 * GIB, Source.CGROUP_V2), List.of(new GpuInfo("RTX", "NVIDIA",
+                            new Figure(24 * GIB, Source.NVIDIA_SMI), new Figure(20 * GIB, Source.NVIDIA_SMI), false)),
+                    Path.of("/models"), new Figure(100 * GIB, Source.JVM), Instant.now());
+        }
+
+        @Override
+        public HardwareProfile reprobe() {
+            return profile();
+        }
+
+        @Override
+        public Tier tier() {
+            return Tier.B3_TO_7;
+        }
+
+        @Override
+        public TierAdvice advice(Locale locale) {
+            return new TierAdvice(Tier.B3_TO_7, "3B-7B", "laptop", List.of("emails"), "small model", "why");
+        }
+
+        private MemoryEstimate estimate() {
+            MemorySplit s = new MemorySplit(GIB, 2 * GIB);
+            return new MemoryEstimate(s, s, s, s, 4096, 10, 28, "f16", 7_000_000_000L, true,
+                    List.of("something odd"));
+        }
+
+        @Override
+        public MemoryEstimate estimate(Path ggufFile, EstimateOptions options) {
+            return estimate();
+        }
+
+        @Override
+        public MemoryEstimate estimate(ByteBuffer prefix, long fileSize, String source, EstimateOptions options) {
+            return estimate();
+        }
+
+        @Override
+        public MemoryEstimate estimate(ModelShape model, EstimateOptions options) {
+            return estimate();
+        }
+
+        @Override
+        public Fit fit(Path ggufFile, EstimateOptions options) {
+            return new Fit(Verdict.PARTIAL_GPU, "because", 10, 8192, true, estimate());
+        }
+
+        @Override
+        public Fit fit(ByteBuffer prefix, long fileSize, String source, EstimateOptions options) {
+            return fit((Path) null, options);
+        }
+
+        @Override
+        public Fit fit(ModelShape model, EstimateOptions options) {
+            return fit((Path) null, options);
+        }
+    }
+}
