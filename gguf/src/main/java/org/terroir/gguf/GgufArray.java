@@ -29,6 +29,14 @@ public record GgufArray(GgufValueType elementType, List<Object> values) {
         return (Long) values.get(i);
     }
 
+    /** The type, the size and the first few elements: arrays can hold 150k tokens. */
+    @Override
+    public String toString() {
+        int shown = Math.min(values.size(), 8);
+        return elementType + "[" + values.size() + "]" + values.subList(0, shown)
+                + (shown < values.size() ? "..." : "");
+    }
+
     /** Element {@code i} as a double (for arrays of a numeric type). */
     public double number(int i) {
         return ((Number) values.get(i)).doubleValue();

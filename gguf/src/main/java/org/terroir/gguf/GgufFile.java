@@ -220,6 +220,13 @@ public record GgufFile(String source, int version, long fileSize, long dataOffse
         return array("tokenizer.ggml.tokens").map(GgufArray::size).orElse(0);
     }
 
+    /** A short summary: a record's default would print every token of the vocabulary. */
+    @Override
+    public String toString() {
+        return "GgufFile[" + source + ", v" + version + ", " + architecture() + ", " + metadata.size() + " keys, "
+                + tensors.size() + " tensors, " + fileSize + " bytes]";
+    }
+
     /** An architecture value that fits a non-negative int; anything else (absent, negative, huge) is empty. */
     private OptionalInt archInt(String suffix) {
         OptionalLong v = archInteger(suffix);

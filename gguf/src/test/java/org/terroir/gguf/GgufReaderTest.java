@@ -218,6 +218,8 @@ class GgufReaderTest {
         GgufFile f = read(new TestGguf().string("general.architecture", "llama").vocab(TestGguf.tokens(n))
                 .u32("tokenizer.ggml.eos_token_id", n - 1).build());
         assertEquals(n, f.vocabSize());
+        assertTrue(f.toString().length() < 200, f.toString());
+        assertTrue(f.array("tokenizer.ggml.tokens").orElseThrow().toString().startsWith("STRING[150000][<unk>, <s>"));
         assertEquals("tok149999", f.array("tokenizer.ggml.tokens").orElseThrow().string(n - 1));
         assertEquals(-(n - 1.0), f.array("tokenizer.ggml.scores").orElseThrow().number(n - 1));
     }
