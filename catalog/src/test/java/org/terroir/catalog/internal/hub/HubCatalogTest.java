@@ -1,0 +1,86 @@
+package org.terroir.catalog.internal.hub;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.terroir.api.catalog.CatalogEntry;
+import org.terroir.api.catalog.FitBadge;
+import org.terroir.api.catalog.ModelFile;
+import org.terroir.api.catalog.SearchQuery;
+import org.terroir.catalog.internal.Fixtures;
+import org.terroir.hardware.internal.HardwareAdvisorImpl;
+import org.terroir.testkit.gguf.TensorType;
+import org.terroir.testkit.hub.ImitationHub;
+
+/** Fit badges from the header of remote files, judged by the real hardware advisor. */
+class HubCatalogTest {
+    @TempDir
+    Path tmp;
+    private ImitationHub hub;
+    private final HardwareAdvisorImpl advisor = new HardwareAdvisorImpl();
+    private byte[] q8;
+
+    @BeforeEach
+    void start() {
+        hub = ImitationHub.start();
+        q8 = Fixtures.tinyGguf(tmp, TensorType.Q8_0, 21);
+        hub.repo("acme/tiny-GGUF").downloads(5).file("tiny-Q8_0.gguf", q8)
+                .file("tiny-F16.gguf", Fixtures.tinyGguf(tmp, TensorType.F16, 21)).text("README.md", "# tiny");
+    }
+
+    @AfterEach
+    void stop() {
+        hub.close();
+    }
+
+    @Test
+    void everyGgufFileGetsABadgeFromItsHeaderOnly() {
+        HubClient client = Fixtures.client(hub, null);
+        // A first range of 256 bytes is too short: the reader asks for more and the judge fetches it.
+        HubCatalog catalog = new HubCatalog(client, new FitJudge(client, () -> advisor, 256));
+        CatalogEntry e = catalog.describe("acme/tiny-GGUF", true);
+        assertEquals("tiny-Q8_0.gguf", e.recommendedFile());
+        for (ModelFile f : e.files()) {
+            if (f.isGguf()) {
+                assertEquals(FitBadge.FITS, f.fit(), f.name() + ": " + f.fitDetail());
+                assertFalse(f.fitDetail().isEmpty());
+            } else {
+                assertEquals(FitBadge.UNKNOWN, f.fit());
+            }
+        }
+        assertEquals(FitBadge.FITS, e.fit());
+        List<String> ranges = hub.log().stream().filter(l -> l.contains("/cdn/")).toList();
+        assertTrue(ranges.size() >= 4, "at least two ranges per file: " + ranges);
+        assertTrue(ranges.stream().allMatch(l -> l.contains("[Range: bytes=0-")), ranges.toString());
+        long read = ranges.stream().mapToLong(l -> Long.parseLong(l.replaceAll(".*bytes=0-(\\d+)].*", "$1")) + 1).max()
+                .orElseThrow();
+        assertTrue(read < q8.length, "read " + read + " of " + q8.length + ": only the header");
+    }
+
+    @Test
+    void withoutAnAdvisorBadgesAreUnknownAndNothingIsRead() {
+        HubClient client = Fixtures.client(hub, null);
+        HubCatalog catalog = new HubCatalog(client, new FitJudge(client, () -> null));
+        CatalogEntry e = catalog.describe("acme/tiny-GGUF", true);
+        assertTrue(e.files().stream().allMatch(f -> f.fit() == FitBadge.UNKNOWN));
+        assertTrue(hub.log().stream().noneMatch(l -> l.contains("/cdn/")));
+    }
+
+    @Test
+    void searchWithFitJudgesTheRecommendedFileOfEachEntry() {
+        HubClient client = Fixtures.client(hub, null);
+        HubCatalog catalog = new HubCatalog(client, new FitJudge(client, () -> advisor));
+        CatalogEntry e = catalog.search(SearchQuery.of("tiny").withCheckFit(true)).entries().get(0);
+        assertEquals(FitBadge.FITS, e.fit());
+        assertEquals("tiny-Q8_0.gguf", e.recommendedFile());
+        assertEquals(3, e.files().size());
+    }
+}
