@@ -157,6 +157,10 @@ public final class LlamaCppBackend implements InferenceBackend {
                 settings.threads(), settings.batchSize(), settings.gpuLayers(), settings.mmap(), settings.embeddings(),
                 !GgufModels.declaresPooling(gguf), config.jinja(), GgufModels.addsBos(gguf)), timeout);
         models.add(loaded);
+        if (!loaded.isAlive()) {
+            // Died right after loading: it already tried to leave the list before it was in it.
+            models.remove(loaded);
+        }
         if (!active) {
             // Deactivated while this load was under way.
             loaded.close("backend.stopped");

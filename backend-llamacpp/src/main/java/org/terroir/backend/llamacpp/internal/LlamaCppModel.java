@@ -286,6 +286,12 @@ final class LlamaCppModel implements LoadedModel, WorkerProcess.Listener {
 
     @Override
     public void ended(WorkerEnd ended) {
+        // Settle the model's state before waking anyone, so that whoever sees the failure also sees it gone.
+        end.complete(ended);
+        if (closeReason == null) {
+            // Crashed or killed: the backend forgets it, the platform keeps running.
+            onClose.accept(this);
+        }
         GenerationException failure = stopped(ended);
         for (Long job : List.copyOf(generations.keySet())) {
             WorkerGeneration generation = generations.remove(job);
@@ -298,11 +304,6 @@ final class LlamaCppModel implements LoadedModel, WorkerProcess.Listener {
             if (reply != null) {
                 reply.completeExceptionally(failure);
             }
-        }
-        end.complete(ended);
-        if (closeReason == null) {
-            // Crashed or killed: the backend forgets it, the platform keeps running.
-            onClose.accept(this);
         }
     }
 
