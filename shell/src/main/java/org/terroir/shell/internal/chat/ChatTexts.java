@@ -1,0 +1,24 @@
+package org.terroir.shell.internal.chat;
+
+import java.util.Locale;
+
+import org.terroir.api.chat.AnswerStats;
+import org.terroir.api.i18n.Texts;
+
+/** The texts of the chat commands, in the user's language. */
+final class ChatTexts {
+    static final Texts TEXTS = Texts.of("org.terroir.shell.internal.chat.messages", ChatTexts.class);
+
+    private ChatTexts() {
+    }
+
+    static String get(String key, Object... args) {
+        return TEXTS.get(key, args);
+    }
+
+    /** The line shown after an answer. */
+    static String statsLine(AnswerStats s) {
+        return get("stats", s.generatedTokens(), s.tokensPerSecond(), Math.round(s.timeToFirstTokenMs()),
+                s.promptTokens(), get("finish." + s.finishReason().name().toLowerCase(Locale.ROOT)));
+    }
+}
