@@ -256,6 +256,13 @@ class GgufReaderTest {
     }
 
     @Test
+    void aDirectoryIsAClearError() {
+        InvalidModelException e = assertThrows(InvalidModelException.class, () -> GgufReader.read(dir));
+        assertEquals("gguf.io", e.code());
+        assertTrue(e.getCause() instanceof IOException, String.valueOf(e.getCause()));
+    }
+
+    @Test
     void aMissingFileIsAClearError() {
         InvalidModelException e = assertThrows(InvalidModelException.class,
                 () -> GgufReader.read(dir.resolve("nope.gguf")));

@@ -94,6 +94,8 @@ class MalformedGgufTest {
         TestGguf g = TestGguf.tinyLlama();
         g.version = 1;
         assertTrue(rejects(g.build(), "gguf.version", "version 1", "4").contains("no longer supported"));
+        String fr = Lang.with("fr", () -> failure(() -> GgufReader.read(write(g.build())), "gguf.version"));
+        assertTrue(fr.contains("n'est plus prise en charge"), fr);
     }
 
     @Test
@@ -359,8 +361,11 @@ class MalformedGgufTest {
 
     @Test
     void truncatedInTheHeader() {
-        String en = rejects(Arrays.copyOf(valid(), 2), "gguf.truncated", "0", "2");
+        byte[] bytes = Arrays.copyOf(valid(), 2);
+        String en = rejects(bytes, "gguf.truncated", "0", "2");
         assertTrue(en.contains("header"), en);
+        String fr = Lang.with("fr", () -> failure(() -> GgufReader.read(write(bytes)), "gguf.truncated"));
+        assertTrue(fr.contains("l'en-tête"), fr);
     }
 
     @Test

@@ -28,8 +28,12 @@ public final class Messages {
     }
 
     static InvalidModelException invalid(String source, String code, String key, Object... args) {
+        return invalid(null, source, code, key, args);
+    }
+
+    static InvalidModelException invalid(Throwable cause, String source, String code, String key, Object... args) {
         Locale locale = Texts.locale();
-        return new InvalidModelException(code, withSource(locale, source, text(locale, key, args)));
+        return new InvalidModelException(code, withSource(locale, source, text(locale, key, args)), cause);
     }
 
     static GgufNeedMoreBytesException needMore(String source, long bytesNeeded, String key, Object... args) {
@@ -46,7 +50,9 @@ public final class Messages {
         for (int i = 0; i < args.length; i++) {
             shown[i] = show(locale, args[i]);
         }
-        return TEXTS.get(locale, key, shown);
+        // Texts hands back a pattern without arguments untouched, doubled quotes included; an unused argument
+        // makes every text go through MessageFormat, so "l''octet" always reads "l'octet".
+        return TEXTS.get(locale, key, shown.length == 0 ? new Object[] {""} : shown);
     }
 
     private static Object show(Locale locale, Object arg) {

@@ -32,9 +32,7 @@ public final class Readers {
     }
 
     private static RuntimeException io(String shown, Path file, IOException e) {
-        var error = Messages.invalid(shown, "gguf.io", "io.failed", file, String.valueOf(e.getMessage()));
-        error.initCause(e);
-        return error;
+        return Messages.invalid(e, shown, "gguf.io", "io.failed", file, String.valueOf(e.getMessage()));
     }
 
     public static GgufFile read(ByteBuffer prefix, long totalFileSize, String sourceName) {

@@ -41,6 +41,21 @@ class MessagesTest {
     }
 
     @Test
+    void textsWithoutArgumentsLoseTheirDoubledQuotesToo() {
+        for (Locale locale : new Locale[] {Locale.ENGLISH, Locale.FRENCH}) {
+            ResourceBundle bundle = Messages.texts().bundle(locale);
+            for (String key : bundle.keySet()) {
+                if (bundle.getString(key).contains("{")) {
+                    continue;
+                }
+                String text = Messages.text(locale, key);
+                assertFalse(text.contains("''"), locale + " " + key + ": " + text);
+            }
+        }
+        assertEquals("l'en-tête", Messages.text(Locale.FRENCH, "where.header"));
+    }
+
+    @Test
     void humanSizes() {
         assertEquals("999 B", Messages.human(Locale.ENGLISH, 999));
         assertEquals("1.0 KB", Messages.human(Locale.ENGLISH, 1000));
