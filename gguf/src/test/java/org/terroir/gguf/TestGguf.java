@@ -188,6 +188,9 @@ final class TestGguf {
 
     // ---- output ----
 
+    /** Length of the whole file the last {@link #build()} describes, tensor data included even if not written. */
+    long describedLength;
+
     byte[] build() {
         Out o = new Out();
         o.raw(magic).u32(version);
@@ -208,6 +211,7 @@ final class TestGguf {
             next = pad(offset + t.size());
             dataEnd = Math.max(dataEnd, offset + t.size());
         }
+        describedLength = tensors.isEmpty() ? o.size() : pad(o.size()) + dataEnd;
         if (!tensors.isEmpty() && data) {
             while (o.size() % alignment != 0) {
                 o.u8(0);
