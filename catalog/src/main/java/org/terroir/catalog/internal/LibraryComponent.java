@@ -40,8 +40,11 @@ public class LibraryComponent implements ModelLibrary, ModelResolver {
     @Override
     public Optional<Path> resolve(String modelRef) {
         try {
+            if (modelRef == null || java.nio.file.Files.exists(Path.of(modelRef))) {
+                return Optional.empty(); // an existing path means that file, not a library model of the same name
+            }
             return store.find(modelRef).map(LibraryModel::path);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException e) { // includes InvalidPathException
             return Optional.empty(); // a resolver that cannot tell must let the next one try
         }
     }

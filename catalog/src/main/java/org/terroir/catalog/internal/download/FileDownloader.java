@@ -61,6 +61,7 @@ public final class FileDownloader implements Downloader, AutoCloseable {
     private final ExecutorService executor;
     private final ScheduledExecutorService watchdog;
     private final Map<String, Task> active = new ConcurrentHashMap<>();
+    private volatile long spaceCheckEvery = SPACE_CHECK_EVERY;
 
     /**
      * @param marginBytes   free space to leave on top of the file's remaining bytes
@@ -84,6 +85,12 @@ public final class FileDownloader implements Downloader, AutoCloseable {
         });
         long period = Math.max(200, hub.settings().readTimeout().toMillis() / 4);
         watchdog.scheduleWithFixedDelay(this::closeStalled, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** How many bytes are written between two free-space checks (tests make it small). */
+    FileDownloader spaceCheckEvery(long bytes) {
+        spaceCheckEvery = bytes;
+        return this;
     }
 
     @Override
@@ -351,7 +358,7 @@ public final class FileDownloader implements Downloader, AutoCloseable {
                         have += n;
                         sinceCheck += n;
                         lastActivity = System.nanoTime();
-                        if (sinceCheck >= SPACE_CHECK_EVERY) {
+                        if (sinceCheck >= spaceCheckEvery) {
                             sinceCheck = 0;
                             // While writing, only the rest of this file must fit: the margin was for before.
                             checkSpace(part.getParent(), size < 0 ? 0 : size - have, 0, false);

@@ -148,6 +148,20 @@ class DownloaderTest {
     }
 
     @Test
+    void aDiskThatFillsUpWhileWritingStopsTheDownloadAndKeepsThePart() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger checks = new java.util.concurrent.atomic.AtomicInteger();
+        // Room enough when starting; then another program fills the disk.
+        FreeSpace filling = dir -> checks.getAndIncrement() == 0 ? 10_000_000_000L : 1_000;
+        TerroirException e = Fixtures.inLanguage("fr", () -> assertThrows(TerroirException.class,
+                () -> downloader(filling).spaceCheckEvery(64 * 1024).download(REPO, FILE, null).await(WAIT)));
+        assertEquals("download.disk-full", e.code());
+        assertTrue(e.getMessage().contains("Le disque s'est rempli"), e.getMessage());
+        long kept = Files.size(store.partFor(REPO, FILE));
+        assertTrue(kept > 0 && kept < model.length, "kept " + kept);
+        assertFalse(Files.exists(store.fileFor(REPO, FILE)));
+    }
+
+    @Test
     void cancelKeepsThePartAndTheNextPullResumes() throws Exception {
         hub.throttle(4096, 20);
         Download d = downloader(FreeSpace.FILE_STORE).download(REPO, FILE, null);
