@@ -50,12 +50,19 @@ public final class Slf4jToSystemLogger implements SLF4JServiceProvider {
         private static final long serialVersionUID = 1L;
         private final transient System.Logger target;
 
+        private final boolean quiet;
+
         Bridge(String name) {
             this.name = name;
             this.target = System.getLogger(name);
+            // DJL's CUDA probe warns about any half-installed CUDA; the tokenizer runs on the CPU regardless.
+            this.quiet = name.startsWith("ai.djl.util.cuda");
         }
 
-        private static System.Logger.Level map(Level level) {
+        private System.Logger.Level map(Level level) {
+            if (quiet && level != Level.ERROR) {
+                return System.Logger.Level.DEBUG;
+            }
             return switch (level) {
                 case ERROR -> System.Logger.Level.ERROR;
                 case WARN -> System.Logger.Level.WARNING;
@@ -81,7 +88,7 @@ public final class Slf4jToSystemLogger implements SLF4JServiceProvider {
 
         @Override
         public boolean isWarnEnabled() {
-            return target.isLoggable(System.Logger.Level.WARNING);
+            return target.isLoggable(map(Level.WARN));
         }
 
         @Override

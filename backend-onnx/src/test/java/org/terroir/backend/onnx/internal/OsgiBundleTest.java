@@ -1,0 +1,92 @@
+package org.terroir.backend.onnx.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Method;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+import org.osgi.util.tracker.ServiceTracker;
+import org.terroir.testkit.onnx.MiniLm;
+
+/**
+ * The bundles as the platform runs them: Felix with SCR, the api, JNA, lib-onnxruntime and this backend. Proves
+ * that lib-onnxruntime resolves with its natives declared, that ONNX Runtime and the DJL tokenizer find and load
+ * their native libraries through a bundle class loader (offline), and that the backend service works there.
+ */
+class OsgiBundleTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theBackendServiceEmbedsInsideFelix() throws Exception {
+        Path model = MiniLm.writeTo(dir.resolve("minilm"), getClass().getClassLoader());
+        Map<String, String> config = new HashMap<>();
+        config.put(Constants.FRAMEWORK_STORAGE, dir.resolve("felix").toString());
+        config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        Framework framework = ServiceLoader.load(FrameworkFactory.class).iterator().next().newFramework(config);
+        framework.start();
+        try {
+            BundleContext context = framework.getBundleContext();
+            List<Bundle> bundles = new java.util.ArrayList<>();
+            for (Class<?> anchor : List.of(org.terroir.api.TerroirException.class, com.sun.jna.Native.class,
+                    org.terroir.lib.onnxruntime.HfTokenizer.class, org.osgi.util.function.Function.class,
+                    org.osgi.util.promise.Promise.class, org.osgi.service.component.ComponentConstants.class,
+                    org.apache.felix.scr.info.ScrInfo.class, OnnxBackend.class)) {
+                bundles.add(context.installBundle(location(anchor)));
+            }
+            for (Bundle b : bundles) {
+                b.start();
+            }
+            for (Bundle b : bundles) {
+                assertEquals(Bundle.ACTIVE, b.getState(), b.getSymbolicName());
+            }
+            ServiceTracker<Object, Object> tracker = new ServiceTracker<>(context,
+                    context.createFilter("(terroir.backend.id=onnx)"), null);
+            tracker.open(true);
+            Object backend = tracker.waitForService(10_000);
+            assertNotNull(backend, "the ONNX backend service is registered");
+            ServiceReference<?> ref = tracker.getServiceReference();
+            assertEquals("org.terroir.backend-onnx", ref.getBundle().getSymbolicName());
+
+            Method describe = backend.getClass().getMethod("describe", Path.class);
+            Object descriptor = ((Optional<?>) describe.invoke(backend, model)).orElseThrow();
+            Class<?> loadOptions = bundles.get(0).loadClass("org.terroir.api.inference.LoadOptions");
+            Class<?> descriptorType = bundles.get(0).loadClass("org.terroir.api.ModelDescriptor");
+            Object loaded = backend.getClass().getMethod("load", descriptorType, loadOptions)
+                    .invoke(backend, descriptor, loadOptions.getMethod("defaults").invoke(null));
+            Class<?> loadedModel = bundles.get(0).loadClass("org.terroir.api.inference.LoadedModel");
+            @SuppressWarnings("unchecked")
+            List<float[]> vectors = (List<float[]>) loadedModel.getMethod("embed", List.class)
+                    .invoke(loaded, List.of("The cat sleeps.", "A kitten naps."));
+            assertEquals(2, vectors.size());
+            assertEquals(MiniLm.DIMENSIONS, vectors.get(0).length);
+            assertTrue(MiniLmTest.dot(vectors.get(0), vectors.get(1)) > 0.5);
+            loadedModel.getMethod("close").invoke(loaded);
+            tracker.close();
+        } finally {
+            framework.stop();
+            framework.waitForStop(10_000);
+        }
+    }
+
+    /** The jar (or, in a reactor build, the bnd-processed classes folder) a class comes from. */
+    private static String location(Class<?> anchor) throws Exception {
+        Path path = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return java.nio.file.Files.isDirectory(path) ? "reference:" + path.toUri() : path.toUri().toString();
+    }
+}
