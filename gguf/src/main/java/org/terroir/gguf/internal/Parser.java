@@ -119,7 +119,7 @@ final class Parser {
 
     private void checkCounts(long tensorCount, long kvCount) {
         long room = Math.max(0, in.size - HEADER_BYTES);
-        if (tensorCount < 0 || tensorCount > room / MIN_TENSOR_INFO_BYTES) {
+        if (tensorCount < 0 || tensorCount > room / MIN_TENSOR_INFO_BYTES || tensorCount > MAX_ARRAY) {
             throw fail("gguf.count", "count.tensors", Long.toUnsignedString(tensorCount), 8, new Size(in.size));
         }
         if (kvCount < 0 || kvCount > room / MIN_KV_BYTES) {
