@@ -84,7 +84,9 @@ public class ModelManagerImpl implements ModelManager {
 
     @Deactivate
     void deactivate() {
-        janitor.shutdownNow();
+        if (janitor != null) {
+            janitor.shutdownNow();
+        }
         unloadAll();
     }
 

@@ -1,0 +1,76 @@
+package org.terroir.launcher;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.time.Duration;
+
+/**
+ * Runs a Gogo script through the framework's CommandProcessor. The launcher only sees the framework from the
+ * outside (Gogo's classes live in a bundle), so it talks to the processor reflectively.
+ */
+final class CommandRunner {
+    private final Platform platform;
+
+    CommandRunner(Platform platform) {
+        this.platform = platform;
+    }
+
+    int run(String script, InputStream in, PrintStream out, PrintStream err) {
+        return platform.withService("org.apache.felix.service.command.CommandProcessor", Duration.ofSeconds(20),
+                processor -> run(processor, script, in, out, err));
+    }
+
+    private int run(Object processor, String script, InputStream in, PrintStream out, PrintStream err) {
+        if (processor == null) {
+            err.println("Gogo is not running: no CommandProcessor service.");
+            return 2;
+        }
+        Object session = null;
+        if (Boolean.getBoolean("terroir.debug")) {
+            try {
+                for (org.osgi.framework.ServiceReference<?> r : platform.context().getServiceReferences((String) null,
+                        "(osgi.command.scope=terroir)")) {
+                    err.println("debug: " + r + " id=" + r.getProperty("service.id") + " bundle="
+                            + r.getBundle() + " object=" + platform.context().getService(r));
+                }
+            } catch (Exception e) {
+                e.printStackTrace(err);
+            }
+        }
+        try {
+            Method create = processor.getClass().getMethod("createSession", InputStream.class,
+                    java.io.OutputStream.class, java.io.OutputStream.class);
+            session = create.invoke(processor, in, out, err);
+            Method execute = session.getClass().getMethod("execute", CharSequence.class);
+            Object result = execute.invoke(session, script);
+            if (result != null) {
+                Method format = session.getClass().getMethod("format", Object.class, int.class);
+                out.println(format.invoke(session, result, 0));
+            }
+            out.flush();
+            return 0;
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            // TerroirException prints as its message alone; anything else shows its class to help a bug report.
+            err.println(cause == null ? e.toString() : cause.toString());
+            if (Boolean.getBoolean("terroir.debug") && cause != null) {
+                cause.printStackTrace(err);
+            }
+            err.flush();
+            return 1;
+        } catch (ReflectiveOperationException e) {
+            err.println("cannot run commands: " + e);
+            return 2;
+        } finally {
+            if (session != null) {
+                try {
+                    session.getClass().getMethod("close").invoke(session);
+                } catch (ReflectiveOperationException ignored) {
+                    // closing a finished session cannot fail in a way that matters here
+                }
+            }
+        }
+    }
+}
