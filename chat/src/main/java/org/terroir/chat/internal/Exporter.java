@@ -21,26 +21,26 @@ final class Exporter {
     static String markdown(Conversation c, List<StoredMessage> messages, Locale locale) {
         StringBuilder b = new StringBuilder();
         b.append("# ").append(c.title()).append("\n\n");
-        b.append("- ").append(Messages.TEXTS.get(locale, "export.model", c.modelRef() == null ? "-" : c.modelRef()))
+        b.append("- ").append(Messages.text(Messages.TEXTS, locale, "export.model", c.modelRef() == null ? "-" : c.modelRef()))
                 .append('\n');
         if (c.presetId() != null) {
-            b.append("- ").append(Messages.TEXTS.get(locale, "export.preset", c.presetId())).append('\n');
+            b.append("- ").append(Messages.text(Messages.TEXTS, locale, "export.preset", c.presetId())).append('\n');
         }
-        b.append("- ").append(Messages.TEXTS.get(locale, "export.created",
+        b.append("- ").append(Messages.text(Messages.TEXTS, locale, "export.created",
                 WHEN.format(c.created().atZone(ZoneId.systemDefault())))).append("\n\n");
         if (c.systemPrompt() != null && !c.systemPrompt().isBlank()) {
-            b.append("## ").append(Messages.TEXTS.get(locale, "export.role.system")).append("\n\n")
+            b.append("## ").append(Messages.text(Messages.TEXTS, locale, "export.role.system")).append("\n\n")
                     .append(c.systemPrompt()).append("\n\n");
         }
         for (StoredMessage m : messages) {
-            b.append("## ").append(Messages.TEXTS.get(locale, "export.role." + m.role().wireName())).append("\n\n");
+            b.append("## ").append(Messages.text(Messages.TEXTS, locale, "export.role." + m.role().wireName())).append("\n\n");
             b.append(m.content()).append("\n\n");
             if (!m.complete()) {
-                b.append("> ").append(Messages.TEXTS.get(locale, "export.incomplete")).append("\n\n");
+                b.append("> ").append(Messages.text(Messages.TEXTS, locale, "export.incomplete")).append("\n\n");
             }
             AnswerStats s = m.stats();
             if (s != null) {
-                b.append("_").append(Messages.TEXTS.get(locale, "export.stats", s.generatedTokens(),
+                b.append("_").append(Messages.text(Messages.TEXTS, locale, "export.stats", s.generatedTokens(),
                         s.tokensPerSecond(), s.timeToFirstTokenMs() / 1000.0, s.model())).append("_\n\n");
             }
         }

@@ -30,8 +30,9 @@ final class Presets {
     }
 
     private static Preset preset(String id, Locale locale) {
-        return new Preset(id, TEXTS.get(locale, id + ".name"), TEXTS.get(locale, id + ".description"),
-                TEXTS.get(locale, id + ".system"), sampling(id));
+        return new Preset(id, Messages.text(TEXTS, locale, id + ".name"),
+                Messages.text(TEXTS, locale, id + ".description"), Messages.text(TEXTS, locale, id + ".system"),
+                sampling(id));
     }
 
     static Sampling sampling(String id) {

@@ -3,7 +3,9 @@ package org.terroir.chat.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -40,6 +42,20 @@ class TextsTest {
                 assertNotEquals(id + part, Presets.TEXTS.get(Locale.ENGLISH, id + part), "missing " + id + part);
             }
         }
+    }
+
+    @Test
+    void noTextShowsDoubledQuotes() {
+        for (Texts texts : List.of(Messages.TEXTS, Presets.TEXTS)) {
+            for (Locale locale : List.of(Locale.ENGLISH, Locale.FRENCH)) {
+                for (String key : texts.bundle(locale).keySet()) {
+                    String text = Messages.text(texts, locale, key, "x", 1, 2, 3);
+                    assertFalse(text.contains("''"), key + ": " + text);
+                }
+            }
+        }
+        assertTrue(Presets.all(Locale.FRENCH).get(1).systemPrompt().contains("l'utilisateur"));
+        assertTrue(Messages.text(Messages.TEXTS, Locale.FRENCH, "chat.runtime.missing").contains("n'est"));
     }
 
     @Test

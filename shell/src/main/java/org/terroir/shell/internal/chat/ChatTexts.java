@@ -12,8 +12,16 @@ final class ChatTexts {
     private ChatTexts() {
     }
 
+    /**
+     * The text, always through {@link java.text.MessageFormat}: {@link Texts#get} returns a pattern without
+     * arguments as it is, which would show the doubled quotes of French elisions ({@code l''instant}).
+     */
     static String get(String key, Object... args) {
-        return TEXTS.get(key, args);
+        return TEXTS.get(key, args.length == 0 ? new Object[] {""} : args);
+    }
+
+    static String get(Locale locale, String key) {
+        return TEXTS.get(locale, key, "");
     }
 
     /** The line shown after an answer. */

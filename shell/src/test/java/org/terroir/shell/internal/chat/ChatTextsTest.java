@@ -2,7 +2,9 @@ package org.terroir.shell.internal.chat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -23,6 +25,17 @@ class ChatTextsTest {
         missingEn.removeAll(en);
         assertEquals(Set.of(), missingFr, "keys missing in French");
         assertEquals(Set.of(), missingEn, "keys missing in English");
+    }
+
+    @Test
+    void noTextShowsDoubledQuotes() {
+        for (Locale locale : List.of(Locale.ENGLISH, Locale.FRENCH)) {
+            for (String key : ChatTexts.TEXTS.bundle(locale).keySet()) {
+                String text = ChatTexts.TEXTS.get(locale, key, "x", 1, 2, 3, "y");
+                assertFalse(text.contains("''"), key + ": " + text);
+            }
+        }
+        assertTrue(ChatTexts.get(Locale.FRENCH, "conversations.none").contains("l'instant"));
     }
 
     @Test
