@@ -71,6 +71,47 @@ abstract class Input {
         return buf.getDouble();
     }
 
+    /**
+     * Makes sure at least one element of {@code size} bytes is buffered, and returns how many (up to {@code max})
+     * are: callers copy those in bulk, then {@link #advance(int)}.
+     */
+    final int buffered(int size, int max) {
+        ensure(size);
+        return Math.min(max, buf.remaining() / size);
+    }
+
+    final void advance(int bytes) {
+        buf.position(buf.position() + bytes);
+    }
+
+    /** Where the bytes of the last {@link #utf8(int)} string are, for {@link #lastLatin1()}. */
+    private byte[] lastArray;
+    private int lastStart;
+    private int lastLength;
+
+    /**
+     * The next {@code len} bytes as UTF-8 (malformed bytes become U+FFFD), decoded straight from the buffer when
+     * they fit in it: a vocabulary is 150k short strings.
+     */
+    final String utf8(int len) {
+        if (len <= buf.capacity() && buf.hasArray()) {
+            ensure(len);
+            lastArray = buf.array();
+            lastStart = buf.arrayOffset() + buf.position();
+            advance(len);
+        } else {
+            lastArray = bytes(len);
+            lastStart = 0;
+        }
+        lastLength = len;
+        return new String(lastArray, lastStart, len, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The raw bytes of the last {@link #utf8(int)} string, one char per byte; valid until the next read. */
+    final String lastLatin1() {
+        return new String(lastArray, lastStart, lastLength, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
     final byte[] bytes(int len) {
         if (len <= buf.remaining()) {
             byte[] out = new byte[len];

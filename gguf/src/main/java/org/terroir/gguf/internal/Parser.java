@@ -168,7 +168,7 @@ final class Parser {
             case FLOAT32 -> (double) in.f32();
             case FLOAT64 -> in.f64();
             case BOOL -> in.u8() != 0;
-            case STRING -> new String(readStringBytes(), StandardCharsets.UTF_8);
+            case STRING -> in.utf8(readStringLength());
             case ARRAY -> throw new IllegalStateException("arrays are read by readArray");
         };
     }
@@ -191,43 +191,54 @@ final class Parser {
         return new GgufArray(type, switch (type) {
             case STRING -> readStrings(key, n, keyOffset);
             case UINT8, INT8, BOOL -> new NumberArrayList(type, in.bytes(n), n);
+            // Numbers are copied in bulk from the buffer, as many as it holds at a time.
             case UINT16, INT16 -> {
                 short[] a = new short[firstCapacity(n)];
-                for (int i = 0; i < n; i++) {
-                    a = i < a.length ? a : Arrays.copyOf(a, grown(a.length, n));
-                    a[i] = in.i16();
+                for (int i = 0, k; i < n; i += k) {
+                    k = in.buffered(2, n - i);
+                    a = i + k <= a.length ? a : Arrays.copyOf(a, Math.max(i + k, grown(a.length, n)));
+                    in.buf.asShortBuffer().get(a, i, k);
+                    in.advance(2 * k);
                 }
                 yield new NumberArrayList(type, a, n);
             }
             case UINT32, INT32 -> {
                 int[] a = new int[firstCapacity(n)];
-                for (int i = 0; i < n; i++) {
-                    a = i < a.length ? a : Arrays.copyOf(a, grown(a.length, n));
-                    a[i] = in.i32();
+                for (int i = 0, k; i < n; i += k) {
+                    k = in.buffered(4, n - i);
+                    a = i + k <= a.length ? a : Arrays.copyOf(a, Math.max(i + k, grown(a.length, n)));
+                    in.buf.asIntBuffer().get(a, i, k);
+                    in.advance(4 * k);
                 }
                 yield new NumberArrayList(type, a, n);
             }
             case FLOAT32 -> {
                 float[] a = new float[firstCapacity(n)];
-                for (int i = 0; i < n; i++) {
-                    a = i < a.length ? a : Arrays.copyOf(a, grown(a.length, n));
-                    a[i] = in.f32();
+                for (int i = 0, k; i < n; i += k) {
+                    k = in.buffered(4, n - i);
+                    a = i + k <= a.length ? a : Arrays.copyOf(a, Math.max(i + k, grown(a.length, n)));
+                    in.buf.asFloatBuffer().get(a, i, k);
+                    in.advance(4 * k);
                 }
                 yield new NumberArrayList(type, a, n);
             }
             case UINT64, INT64 -> {
                 long[] a = new long[firstCapacity(n)];
-                for (int i = 0; i < n; i++) {
-                    a = i < a.length ? a : Arrays.copyOf(a, grown(a.length, n));
-                    a[i] = in.i64();
+                for (int i = 0, k; i < n; i += k) {
+                    k = in.buffered(8, n - i);
+                    a = i + k <= a.length ? a : Arrays.copyOf(a, Math.max(i + k, grown(a.length, n)));
+                    in.buf.asLongBuffer().get(a, i, k);
+                    in.advance(8 * k);
                 }
                 yield new NumberArrayList(type, a, n);
             }
             case FLOAT64 -> {
                 double[] a = new double[firstCapacity(n)];
-                for (int i = 0; i < n; i++) {
-                    a = i < a.length ? a : Arrays.copyOf(a, grown(a.length, n));
-                    a[i] = in.f64();
+                for (int i = 0, k; i < n; i += k) {
+                    k = in.buffered(8, n - i);
+                    a = i + k <= a.length ? a : Arrays.copyOf(a, Math.max(i + k, grown(a.length, n)));
+                    in.buf.asDoubleBuffer().get(a, i, k);
+                    in.advance(8 * k);
                 }
                 yield new NumberArrayList(type, a, n);
             }
@@ -256,12 +267,12 @@ final class Parser {
         for (int i = 0; i < n; i++) {
             strings = i < strings.length ? strings : Arrays.copyOf(strings, grown(strings.length, n));
             long offset = in.position();
-            byte[] raw = readStringBytes();
-            String s = new String(raw, StandardCharsets.UTF_8);
+            String s = in.utf8(readStringLength());
             strings[i] = s;
             // llama.cpp renames empty tokens to [EMPTY_<index>], so they never collide.
-            if (vocabulary && raw.length > 0) {
-                String identity = s.indexOf('\uFFFD') < 0 ? s : '\uD800' + new String(raw, StandardCharsets.ISO_8859_1);
+            if (vocabulary && !s.isEmpty()) {
+                // A lone surrogate never comes out of UTF-8 decoding, so raw keys cannot meet decoded ones.
+                String identity = s.indexOf('\uFFFD') < 0 ? s : '\uD800' + in.lastLatin1();
                 Integer first = seen.putIfAbsent(identity, i);
                 if (first != null) {
                     throw fail("gguf.vocab.duplicate", "vocab.duplicate", s, first, i, offset, keyOffset);
@@ -273,6 +284,11 @@ final class Parser {
 
     /** A string's bytes, with its length checked against what is left of the file before allocating. */
     private byte[] readStringBytes() {
+        return in.bytes(readStringLength());
+    }
+
+    /** A string's length, checked against what is left of the file. */
+    private int readStringLength() {
         long lengthOffset = in.position();
         long length = in.i64();
         long room = in.remainingInFile();
@@ -280,7 +296,7 @@ final class Parser {
             throw fail("gguf.string", "string.length", Long.toUnsignedString(length), where, lengthOffset,
                     new Size(room));
         }
-        return in.bytes((int) length);
+        return (int) length;
     }
 
     private static String strictUtf8(byte[] raw) {
