@@ -64,10 +64,12 @@ public record TinyEncoder(int hiddenSize, long seed) {
         String types = g.floats("embed_types", new float[2 * hiddenSize], 2, hiddenSize);
         String x = g.op("Add", List.of(g.op("Gather", List.of(tokens, "input_ids"), OnnxGraph.Attr.i("axis", 0)),
                 g.op("Gather", List.of(types, "token_type_ids"), OnnxGraph.Attr.i("axis", 0))));
-        // Padding positions come out as zero vectors, as a real encoder's would not: pooling must skip them anyway.
+        // Like a real encoder, padding positions get vectors of their own: pooling must skip them. The mask is
+        // read (times zero) only so that it stays a graph input.
         String mask = g.op("Unsqueeze", List.of(g.op("Cast", List.of("attention_mask"),
                 OnnxGraph.Attr.i("to", OnnxGraph.FLOAT)), g.longs("last_axis", new long[] {2}, 1)));
-        g.opNamed("Mul", "last_hidden_state", List.of(g.op("Tanh", List.of(x)), mask));
+        String zero = g.floats("zero", new float[] {0f});
+        g.opNamed("Add", "last_hidden_state", List.of(g.op("Tanh", List.of(x)), g.op("Mul", List.of(mask, zero))));
         return g.toBytes("tiny-encoder");
     }
 }
