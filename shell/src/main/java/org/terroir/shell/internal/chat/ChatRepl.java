@@ -111,11 +111,15 @@ public final class ChatRepl {
     }
 
     private void answer(String text) {
-        out.print(ChatTexts.get("role.assistant") + " ");
-        out.flush();
+        String prefix = ChatTexts.get("role.assistant") + " ";
+        java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
         ChatTurn turn = chat.send(conversationId, text, new ChatListener() {
             @Override
             public void onToken(String token) {
+                // the prefix comes with the first token, after any notice and only if sending worked
+                if (started.compareAndSet(false, true)) {
+                    out.print(prefix);
+                }
                 out.print(token);
                 out.flush();
             }
@@ -123,7 +127,6 @@ public final class ChatRepl {
             @Override
             public void onContextTrimmed(int dropped) {
                 out.println(ChatTexts.get("context.trimmed", dropped));
-                out.print(ChatTexts.get("role.assistant") + " ");
                 out.flush();
             }
         });
@@ -137,6 +140,9 @@ public final class ChatRepl {
                 turn.cancel();
                 Thread.interrupted();
                 reply = turn.await();
+            }
+            if (started.compareAndSet(false, true)) {
+                out.print(prefix);
             }
             out.println();
             if (reply.stats().finishReason() == FinishReason.CANCELLED) {

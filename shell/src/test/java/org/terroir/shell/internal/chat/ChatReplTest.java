@@ -138,6 +138,9 @@ class ChatReplTest {
         assertEquals("# New conversation\n", Files.readString(file));
         type("long message");
         waitFor("the 2 oldest messages were left out", 1);
+        waitFor("ai> echo: long message", 1);
+        assertTrue(screen().indexOf("the 2 oldest messages") < screen().indexOf("ai> echo: long message"),
+                "the notice comes before the answer");
         type("/nonsense");
         waitFor("Unknown command /nonsense", 1);
         type("/help");
