@@ -1,6 +1,5 @@
 package org.terroir.catalog.internal.hub;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import org.terroir.api.TerroirException;
@@ -32,23 +31,24 @@ public final class HubCatalog implements ModelCatalog {
         if (!query.checkFit()) {
             return page;
         }
-        List<CatalogEntry> judged = new ArrayList<>();
-        for (CatalogEntry e : page.entries()) {
-            try {
-                CatalogEntry full = hub.modelInfo(e.repo());
-                ModelFile rec = FitJudge.recommended(full.files());
-                if (rec == null) {
-                    judged.add(withRecommended(full, null, FitBadge.UNKNOWN));
-                    continue;
-                }
-                ModelFile r = judge.judge(e.repo(), rec);
-                List<ModelFile> files = full.files().stream().map(f -> f.name().equals(r.name()) ? r : f).toList();
-                judged.add(withRecommended(full.withFiles(files, r.fit()), r.name(), r.fit()));
-            } catch (TerroirException ex) {
-                judged.add(e); // a gated repository among the results must not spoil the others
-            }
-        }
+        // One listing and one header read per entry: in parallel, the order of the Hub's answer kept.
+        List<CatalogEntry> judged = page.entries().parallelStream().map(this::judged).toList();
         return new SearchPage(judged, page.nextPage());
+    }
+
+    private CatalogEntry judged(CatalogEntry e) {
+        try {
+            CatalogEntry full = hub.modelInfo(e.repo());
+            ModelFile rec = FitJudge.recommended(full.files());
+            if (rec == null) {
+                return withRecommended(full, null, FitBadge.UNKNOWN);
+            }
+            ModelFile r = judge.judge(e.repo(), rec);
+            List<ModelFile> files = full.files().stream().map(f -> f.name().equals(r.name()) ? r : f).toList();
+            return withRecommended(full.withFiles(files, r.fit()), r.name(), r.fit());
+        } catch (TerroirException ex) {
+            return e; // a gated repository among the results must not spoil the others
+        }
     }
 
     @Override
@@ -58,7 +58,7 @@ public final class HubCatalog implements ModelCatalog {
         if (!checkFit) {
             return withRecommended(full, rec == null ? null : rec.name(), FitBadge.UNKNOWN);
         }
-        List<ModelFile> files = full.files().stream().map(f -> f.isGguf() ? judge.judge(repo, f) : f).toList();
+        List<ModelFile> files = full.files().parallelStream().map(f -> f.isGguf() ? judge.judge(repo, f) : f).toList();
         FitBadge best = rec == null ? FitBadge.UNKNOWN
                 : files.stream().filter(f -> f.name().equals(rec.name())).findFirst().map(ModelFile::fit)
                         .orElse(FitBadge.UNKNOWN);

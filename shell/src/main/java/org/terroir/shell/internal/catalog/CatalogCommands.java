@@ -61,13 +61,15 @@ public class CatalogCommands {
             @Descriptor("results per page") @Parameter(names = {"--limit"}, absentValue = "10") int limit,
             @Descriptor("show the next page of the previous search")
             @Parameter(names = {"--next"}, presentValue = "true", absentValue = "false") boolean next,
+            @Descriptor("skip the fit badges (they read the header of one file per result: a few MB each)")
+            @Parameter(names = {"--no-fit"}, presentValue = "true", absentValue = "false") boolean noFit,
             @Descriptor("words to look for") String... words) {
         SortOrder order = switch (sort.toLowerCase(Locale.ROOT)) {
             case "likes" -> SortOrder.LIKES;
             case "trending", "trendingscore" -> SortOrder.TRENDING;
             default -> SortOrder.DOWNLOADS;
         };
-        SearchQuery q = new SearchQuery(String.join(" ", words), order, Math.max(1, Math.min(100, limit)), null, true);
+        SearchQuery q = new SearchQuery(String.join(" ", words), order, Math.max(1, Math.min(100, limit)), null, !noFit);
         if (next) {
             Object saved = session.get(NEXT_PAGE);
             if (!(saved instanceof SearchState s)) {
