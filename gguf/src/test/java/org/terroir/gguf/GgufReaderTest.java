@@ -240,6 +240,14 @@ class GgufReaderTest {
             o.str(new byte[] {(byte) 0xFF}).str(new byte[] {(byte) 0xFE});
         }).build());
         assertEquals(2, f.vocabSize());
+        // The same invalid bytes twice are a duplicate all the same.
+        byte[] dup = new TestGguf().raw(o -> {
+            o.str("tokenizer.ggml.tokens").u32(GgufValueType.ARRAY.id()).u32(GgufValueType.STRING.id()).u64(3);
+            o.str(new byte[] {(byte) 0xFF, 'a'}).str("\uFFFDa").str(new byte[] {(byte) 0xFF, 'a'});
+        }).build();
+        InvalidModelException e = assertThrows(InvalidModelException.class, () -> GgufReader.read(write(dup)));
+        assertEquals("gguf.vocab.duplicate", e.code());
+        assertTrue(e.getMessage().contains("0 and 2"), e.getMessage());
     }
 
     @Test

@@ -79,6 +79,27 @@ class PrefixReadTest {
     }
 
     @Test
+    void readsDirectAndReadOnlyBuffers() {
+        byte[] file = TestGguf.tinyLlama().string("general.long", "y".repeat(100_000)).build();
+        ByteBuffer direct = ByteBuffer.allocateDirect(file.length).put(file).flip();
+        ByteBuffer readOnly = ByteBuffer.wrap(file).asReadOnlyBuffer();
+        for (ByteBuffer b : new ByteBuffer[] {direct, readOnly}) {
+            GgufFile f = GgufReader.read(b, file.length, "m");
+            assertEquals(40, f.vocabSize());
+            assertEquals(100_000, f.string("general.long").orElseThrow().length());
+            assertEquals(GgufReader.read(ByteBuffer.wrap(file), file.length, "m").tensors(), f.tensors());
+        }
+        byte[] dup = new TestGguf().raw(o -> {
+            o.str("tokenizer.ggml.tokens").u32(GgufValueType.ARRAY.id()).u32(GgufValueType.STRING.id()).u64(3);
+            o.str(new byte[] {(byte) 0xFF}).str(new byte[] {(byte) 0xFE}).str(new byte[] {(byte) 0xFE});
+        }).build();
+        InvalidModelException e = assertThrows(InvalidModelException.class,
+                () -> GgufReader.read(ByteBuffer.wrap(dup).asReadOnlyBuffer(), dup.length, "m"));
+        assertEquals("gguf.vocab.duplicate", e.code(), e.getMessage());
+        assertTrue(e.getMessage().contains("1 and 2"), e.getMessage());
+    }
+
+    @Test
     void readsFromTheBufferPosition() {
         byte[] file = TestGguf.tinyLlama().build();
         byte[] shifted = new byte[file.length + 7];
