@@ -158,7 +158,10 @@ public class OnnxBackend implements InferenceBackend {
                 tokenizer = HfTokenizer.open(folder.tokenizer(), limit);
                 // A model that quantises activations dynamically scales each run by its largest value, so a text's
                 // vector would depend on the texts batched with it: such models embed one text per run.
-                int batch = OnnxFileCheck.mentions(folder.model(), "DynamicQuantizeLinear") ? 1 : s.embeddingBatchSize();
+                int batch = opts.batchSize() != null && opts.batchSize() > 0 ? opts.batchSize() : s.embeddingBatchSize();
+                if (OnnxFileCheck.mentions(folder.model(), "DynamicQuantizeLinear")) {
+                    batch = 1;
+                }
                 result = new EmbeddingModel(model, env, session, tokenizer, layout, batch, limit,
                         this::forget);
             } else {

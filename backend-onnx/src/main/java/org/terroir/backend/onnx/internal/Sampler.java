@@ -1,8 +1,7 @@
 package org.terroir.backend.onnx.internal;
 
-import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
+import java.util.SplittableRandom;
 
 import org.terroir.api.inference.Sampling;
 
@@ -15,11 +14,12 @@ final class Sampler {
     static final int PENALTY_WINDOW = 64;
 
     private final Sampling sampling;
-    private final Random random;
+    // SplittableRandom mixes its seed: java.util.Random gives nearly the same first draw for seeds 1, 2, 3...
+    private final SplittableRandom random;
 
     Sampler(Sampling sampling) {
         this.sampling = sampling;
-        this.random = new Random(sampling.seed() != null ? sampling.seed() : System.nanoTime());
+        this.random = new SplittableRandom(sampling.seed() != null ? sampling.seed() : System.nanoTime());
     }
 
     /** The next token. {@code logits} is modified. {@code history} is the prompt and the tokens generated so far. */
@@ -28,13 +28,8 @@ final class Sampler {
         if (sampling.temperature() <= 0f) {
             return argmax(logits);
         }
-        int n = logits.length;
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> Float.compare(logits[b], logits[a]));
-        int keep = sampling.topK() > 0 ? Math.min(sampling.topK(), n) : n;
+        int keep = sampling.topK() > 0 ? Math.min(sampling.topK(), logits.length) : logits.length;
+        int[] order = largest(logits, keep);
         double max = logits[order[0]] / sampling.temperature();
         double[] p = new double[keep];
         double sum = 0;
@@ -69,6 +64,65 @@ final class Sampler {
             }
         }
         return order[cut - 1];
+    }
+
+    /** Indices of the {@code k} largest logits, largest first: a min-heap of size k, O(n log k). */
+    static int[] largest(float[] logits, int k) {
+        int[] heap = new int[k];
+        int size = 0;
+        for (int i = 0; i < logits.length; i++) {
+            if (size < k) {
+                heap[size] = i;
+                siftUp(heap, size++, logits);
+            } else if (logits[i] > logits[heap[0]]) {
+                heap[0] = i;
+                siftDown(heap, size, logits);
+            }
+        }
+        int[] sorted = new int[size];
+        for (int out = size - 1; out >= 0; out--) { // pop the smallest into the back
+            sorted[out] = heap[0];
+            heap[0] = heap[--size];
+            siftDown(heap, size, logits);
+        }
+        return sorted;
+    }
+
+    private static void siftUp(int[] heap, int i, float[] v) {
+        while (i > 0) {
+            int parent = (i - 1) / 2;
+            if (v[heap[i]] >= v[heap[parent]]) {
+                return;
+            }
+            swap(heap, i, parent);
+            i = parent;
+        }
+    }
+
+    private static void siftDown(int[] heap, int size, float[] v) {
+        int i = 0;
+        while (true) {
+            int smallest = i;
+            int l = 2 * i + 1;
+            int r = l + 1;
+            if (l < size && v[heap[l]] < v[heap[smallest]]) {
+                smallest = l;
+            }
+            if (r < size && v[heap[r]] < v[heap[smallest]]) {
+                smallest = r;
+            }
+            if (smallest == i) {
+                return;
+            }
+            swap(heap, i, smallest);
+            i = smallest;
+        }
+    }
+
+    private static void swap(int[] a, int i, int j) {
+        int t = a[i];
+        a[i] = a[j];
+        a[j] = t;
     }
 
     private void penalise(float[] logits, List<Long> history) {
