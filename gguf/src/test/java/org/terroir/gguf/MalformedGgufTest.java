@@ -397,6 +397,15 @@ class MalformedGgufTest {
     }
 
     @Test
+    void hugeDuplicateTokensAreQuotedShort() {
+        List<String> tokens = new ArrayList<>(TestGguf.tokens(12));
+        tokens.set(4, "\n" + "z".repeat(100_000));
+        tokens.set(9, tokens.get(4));
+        String en = rejects(new TestGguf().vocab(tokens).build(), "gguf.vocab.duplicate", "\\nzzz", "4", "9");
+        assertTrue(en.length() < 600, en);
+    }
+
+    @Test
     void scoresOfTheWrongLength() {
         byte[] bytes = new TestGguf().strings("tokenizer.ggml.tokens", TestGguf.tokens(10))
                 .floats("tokenizer.ggml.scores", 9).build();

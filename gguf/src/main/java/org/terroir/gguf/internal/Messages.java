@@ -62,11 +62,39 @@ public final class Messages {
         if (arg instanceof Phrase p) {
             return text(locale, p.key(), p.args());
         }
+        if (arg instanceof String s) {
+            return printable(s);
+        }
         if (arg instanceof Number n) {
             // Offsets and counts stay plain digits: they are searched for and compared, not read aloud.
             return n.toString();
         }
         return arg;
+    }
+
+    /** Longest piece of file content quoted in a message. */
+    static final int MAX_QUOTED = 200;
+
+    /**
+     * Text from the file made safe to show: control characters escaped (a key or token may hold a newline or
+     * a terminal escape sequence), and cut short (a token may be megabytes long).
+     */
+    static String printable(String s) {
+        StringBuilder out = new StringBuilder(Math.min(s.length(), MAX_QUOTED) + 8);
+        int i = 0;
+        for (; i < s.length() && out.length() < MAX_QUOTED; i++) {
+            char c = s.charAt(i);
+            if (c == '\n') {
+                out.append("\\n");
+            } else if (c == '\t') {
+                out.append("\\t");
+            } else if (Character.isISOControl(c)) {
+                out.append(String.format("\\u%04X", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return i < s.length() ? out + "…" : out.toString();
     }
 
     /** Decimal units, one decimal place: 999 B, 1.2 KB, 3.4 GB. */

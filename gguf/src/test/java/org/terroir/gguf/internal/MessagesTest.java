@@ -56,6 +56,16 @@ class MessagesTest {
     }
 
     @Test
+    void fileContentIsShownSafely() {
+        assertEquals("a\\nb\\u001B[31m", Messages.printable("a\nb\u001B[31m"));
+        assertEquals("plain ▁token", Messages.printable("plain ▁token"));
+        String shown = Messages.printable("x".repeat(1_000_000));
+        assertEquals(Messages.MAX_QUOTED + 1, shown.length());
+        assertTrue(shown.endsWith("…"));
+        assertEquals("x".repeat(Messages.MAX_QUOTED), Messages.printable("x".repeat(Messages.MAX_QUOTED)));
+    }
+
+    @Test
     void humanSizes() {
         assertEquals("999 B", Messages.human(Locale.ENGLISH, 999));
         assertEquals("1.0 KB", Messages.human(Locale.ENGLISH, 1000));
