@@ -245,6 +245,11 @@ public final class FileDownloader implements Downloader, AutoCloseable {
                 size = size >= 0 ? size : listed.sizeBytes();
             }
             Path target = store.fileFor(repo, file);
+            if (size >= 0 && Files.isRegularFile(target) && sizeOf(target) == size) {
+                // Already pulled (files enter the library only once verified): nothing to fetch.
+                emit(size, size, DownloadState.VERIFYING, Msg.text("download.already", target), true);
+                return store.own(repo, file);
+            }
             Path part = store.partFor(repo, file);
             Path sidecarPath = store.sidecarFor(repo, file);
             Sidecar wanted = new Sidecar(repo, file, size, sha, remote.etag(), remote.commit());
@@ -454,6 +459,14 @@ public final class FileDownloader implements Downloader, AutoCloseable {
             } catch (InterruptedException e) {
                 cancelled = true;
                 checkCancelled(have);
+            }
+        }
+
+        private long sizeOf(Path p) {
+            try {
+                return Files.size(p);
+            } catch (IOException e) {
+                return -1;
             }
         }
 

@@ -97,6 +97,11 @@ public final class ModelStore implements ModelLibrary {
         return describe(repo + "/" + file, repo, file, target, ModelSource.TERROIR);
     }
 
+    /** A model of Terroir's own library by repository and file (which must exist). */
+    public LibraryModel own(String repo, String file) {
+        return describe(repo + "/" + file, repo, file, fileFor(repo, file), ModelSource.TERROIR);
+    }
+
     // ---------------------------------------------------------------- listing
 
     @Override

@@ -89,6 +89,11 @@ class DownloaderTest {
         assertEquals(model.length, last.total());
         assertTrue(seen.stream().anyMatch(p -> p.state() == DownloadState.VERIFYING));
         assertTrue(hub.log().stream().anyMatch(l -> l.startsWith("HEAD /" + REPO + "/resolve/main/" + FILE)));
+
+        // Pulling it again fetches nothing.
+        long served = hub.bytesServed();
+        assertEquals(expected, downloader.download(REPO, FILE, null).await(WAIT).path());
+        assertEquals(served, hub.bytesServed());
     }
 
     @Test
