@@ -25,6 +25,8 @@ public final class TinyLlama {
 
     /** Standard deviation of the random weights: small enough that activations stay finite in every layer. */
     public static final float WEIGHT_STD = 0.02f;
+    /** How much larger the EOS output row is with {@link Builder#eagerEos(boolean)}. */
+    private static final float EAGER_EOS_SCALE = 200f;
 
     private final String name;
     private final int embeddingLength;
@@ -38,6 +40,7 @@ public final class TinyLlama {
     private final long seed;
     private final String chatTemplate;
     private final boolean suppressSpecialTokens;
+    private final boolean eagerEos;
 
     private TinyLlama(Builder b) {
         name = b.name;
@@ -52,6 +55,7 @@ public final class TinyLlama {
         seed = b.seed;
         chatTemplate = b.chatTemplate;
         suppressSpecialTokens = b.suppressSpecialTokens;
+        eagerEos = b.eagerEos;
     }
 
     public static Builder builder() {
@@ -210,6 +214,20 @@ public final class TinyLlama {
             List<Integer> types = vocab.types();
             outputRows = outputRows.withZeroRows(row -> types.get((int) row) != TinyVocabulary.NORMAL);
         }
+        if (eagerEos) {
+            TensorData others = outputRows;
+            TensorData eos = random("output.weight.eos");
+            outputRows = (index, row) -> {
+                if (index == TinyVocabulary.IM_END_ID) {
+                    eos.fillRow(index, row);
+                    for (int i = 0; i < row.length; i++) {
+                        row[i] *= EAGER_EOS_SCALE;
+                    }
+                } else {
+                    others.fillRow(index, row);
+                }
+            };
+        }
         w.addTensor("token_embd.weight", weightType, new long[]{d, vocabSize}, random("token_embd.weight"));
         for (int i = 0; i < blockCount; i++) {
             String p = "blk." + i + ".";
@@ -253,6 +271,7 @@ public final class TinyLlama {
         private long seed = 42;
         private String chatTemplate = CHATML_TEMPLATE;
         private boolean suppressSpecialTokens = true;
+        private boolean eagerEos;
 
         private Builder() {
         }
@@ -320,6 +339,16 @@ public final class TinyLlama {
          */
         public Builder suppressSpecialTokens(boolean suppress) {
             suppressSpecialTokens = suppress;
+            return this;
+        }
+
+        /**
+         * Makes generation end early on EOS ({@code <|im_end|>}), for tests of the stop path: the EOS output row is
+         * so large that EOS wins whenever its logit is positive, i.e. on about half of the steps (which ones depends
+         * on seed and prompt; the chance of 16 steps without EOS is 2^-16). Default false.
+         */
+        public Builder eagerEos(boolean eager) {
+            eagerEos = eager;
             return this;
         }
 

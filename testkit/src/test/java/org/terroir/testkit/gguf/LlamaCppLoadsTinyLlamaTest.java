@@ -56,6 +56,20 @@ class LlamaCppLoadsTinyLlamaTest {
     }
 
     @Test
+    void eagerEosEndsGenerationEarly() {
+        Path file = TinyLlama.unitTest().weightType(TensorType.Q4_0).eagerEos(true).build()
+                .write(dir.resolve("eager-eos.gguf")).file();
+        try (LlamaModel model = new LlamaModel(parameters(file))) {
+            int outputs = 0;
+            for (LlamaOutput out : model.generate(new InferenceParameters("Bonjour").setNPredict(TOKENS).setTemperature(0f))) {
+                outputs++;
+            }
+            System.out.println("eager EOS: " + outputs + " outputs");
+            assertTrue(outputs < TOKENS, "stopped on EOS after " + outputs + " outputs");
+        }
+    }
+
+    @Test
     void chatTemplateTokenizerAndEmbeddings() {
         TinyLlama spec = TinyLlama.unitTest().weightType(TensorType.Q8_0).build();
         Path file = spec.write(dir.resolve("unit-embed.gguf")).file();
