@@ -57,7 +57,8 @@ public final class Texts {
             // A missing text must not hide the error it was meant to explain.
             return key + (args.length == 0 ? "" : " " + java.util.Arrays.toString(args));
         }
-        return args.length == 0 ? pattern : new MessageFormat(pattern, locale).format(args);
+        // Always through MessageFormat, so that quotes read the same with or without arguments ("l''API").
+        return new MessageFormat(pattern, locale).format(args);
     }
 
     /**

@@ -46,7 +46,7 @@ import org.terroir.api.inference.ModelResolver;
  * backend leaves, its generations end with a clear error and its models are forgotten; when one arrives, loading
  * works again, with no restart.
  */
-@Component(service = ModelManager.class, configurationPid = RuntimeConfig.PID)
+@Component(service = ModelManager.class, configurationPid = RuntimeConfig.PID, immediate = true)
 @Designate(ocd = RuntimeConfig.class)
 public class ModelManagerImpl implements ModelManager {
     private static final System.Logger LOG = System.getLogger(ModelManagerImpl.class.getName());
