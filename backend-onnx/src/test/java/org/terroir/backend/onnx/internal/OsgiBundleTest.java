@@ -26,7 +26,8 @@ import org.terroir.testkit.onnx.MiniLm;
 /**
  * The bundles as the platform runs them: Felix with SCR, the api, JNA, lib-onnxruntime and this backend. Proves
  * that lib-onnxruntime resolves with its natives declared, that ONNX Runtime and the DJL tokenizer find and load
- * their native libraries through a bundle class loader (offline), and that the backend service works there.
+ * their native libraries through a bundle class loader (offline), that the backend service works there, and
+ * that the backend bundle can be stopped (its models are freed), updated and started again.
  */
 class OsgiBundleTest {
     @TempDir
@@ -76,7 +77,26 @@ class OsgiBundleTest {
             assertEquals(2, vectors.size());
             assertEquals(MiniLm.DIMENSIONS, vectors.get(0).length);
             assertTrue(MiniLmTest.dot(vectors.get(0), vectors.get(1)) > 0.5);
-            loadedModel.getMethod("close").invoke(loaded);
+
+            // Stopping the backend bundle frees its models; lib-onnxruntime (and its JNI libraries) stays.
+            Bundle backendBundle = bundles.get(bundles.size() - 1);
+            backendBundle.stop();
+            assertEquals(false, loadedModel.getMethod("isAlive").invoke(loaded));
+            assertEquals(null, tracker.getService());
+            // Updated and started again, it loads and embeds with the natives already in place.
+            backendBundle.update();
+            backendBundle.start();
+            Object again = tracker.waitForService(10_000);
+            assertNotNull(again, "the backend comes back");
+            Object descriptor2 = ((Optional<?>) again.getClass().getMethod("describe", Path.class).invoke(again, model))
+                    .orElseThrow();
+            Object loaded2 = again.getClass().getMethod("load", descriptorType, loadOptions)
+                    .invoke(again, descriptor2, loadOptions.getMethod("defaults").invoke(null));
+            @SuppressWarnings("unchecked")
+            List<float[]> vectors2 = (List<float[]>) loadedModel.getMethod("embed", List.class)
+                    .invoke(loaded2, List.of("The cat sleeps."));
+            org.junit.jupiter.api.Assertions.assertArrayEquals(vectors.get(0), vectors2.get(0), 1e-6f);
+            loadedModel.getMethod("close").invoke(loaded2);
             tracker.close();
         } finally {
             framework.stop();
