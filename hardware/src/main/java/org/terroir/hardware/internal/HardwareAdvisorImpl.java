@@ -29,7 +29,7 @@ public final class HardwareAdvisorImpl implements HardwareAdvisor {
             description = "Constants of the memory estimator; the defaults were measured on the llama.cpp worker.")
     public @interface Config {
         @AttributeDefinition(description = "Resident memory of a llama.cpp worker process with no model, in MiB")
-        long processBaselineMiB() default 150;
+        long processBaselineMiB() default 70;
 
         @AttributeDefinition(description = "GPU memory a backend context takes before any tensor, in MiB")
         long gpuContextMiB() default 400;
@@ -57,7 +57,8 @@ public final class HardwareAdvisorImpl implements HardwareAdvisor {
     void configure(Config config) {
         Calibration base = Calibration.forThisMachine();
         estimator = new MemoryEstimator(new Calibration(config.processBaselineMiB() * Calibration.MIB,
-                config.gpuContextMiB() * Calibration.MIB, base.repackQ4_0(), base.swaAwareCache()));
+                base.perVocabToken(), config.gpuContextMiB() * Calibration.MIB, base.repackQ4_0(),
+                base.swaAwareCache()));
         ttlMillis = Math.max(0, config.profileTtlSeconds()) * 1000;
     }
 

@@ -74,7 +74,7 @@ public final class MemoryEstimator {
         MemorySplit weights = weights(view.model(), f, firstGpuLayer, outputOnGpu, mmap);
         MemorySplit kv = kvCache(f, kvType, paddedCtx, ubatch, firstGpuLayer);
         MemorySplit compute = compute(f, paddedCtx, ubatch, flash, repeatingOnGpu, outputOnGpu);
-        MemorySplit overhead = new MemorySplit(calibration.processBaseline(),
+        MemorySplit overhead = new MemorySplit(calibration.processBaseline() + calibration.perVocabToken() * f.vocab(),
                 gpuLayers > 0 ? calibration.gpuContext() : 0);
         return new MemoryEstimate(weights, kv, compute, overhead, (int) ctx, gpuLayers, f.layers(), kvType,
                 parameters(view.model()), f.approximate(), warnings);
@@ -106,13 +106,15 @@ public final class MemoryEstimator {
             String name = t.name();
             long size = Math.max(0, t.sizeBytes());
             boolean onGpu;
-            boolean matmul = true;
+            boolean matmul;
             Matcher m = BLOCK.matcher(name);
             if (m.matches() && m.group(1).length() < 6) {
                 onGpu = Integer.parseInt(m.group(1)) >= firstGpuLayer;
                 matmul = t.dims().length >= 2;
             } else if (name.startsWith("output")) {
+                // Measured: the output matrix is not repacked (only the repeating layers' matrices are).
                 onGpu = outputOnGpu;
+                matmul = false;
                 hasOutput |= name.equals("output.weight");
             } else {
                 // token_embd (read with get_rows, a CPU op) and small extras stay on the CPU.
@@ -126,15 +128,13 @@ public final class MemoryEstimator {
                 vram += size;
                 continue;
             }
-            boolean touched = !mmap || !name.equals("token_embd.weight");
-            if (touched) {
-                // With mmap, only the embedding rows of tokens actually seen become resident.
-                ram += size;
-            }
-            if (calibration.repackQ4_0() && matmul && repackable(t)) {
+            // Resident with or without mmap: llama.cpp maps with MAP_POPULATE, so the whole file is read in.
+            ram += size;
+            if (calibration.repackQ4_0() && matmul && m.matches() && repackable(t)) {
                 // ggml's CPU backend repacks Q4_0 matrices into an interleaved copy in its own buffer. Without
                 // mmap the original is read into a temporary buffer, so only the copy stays; with mmap the
-                // mapped original pages stay resident beside it (379 MB file: 745 MB RSS).
+                // mapped original pages stay resident beside it (379 MB file: 745 MB RSS; the bench measures
+                // exactly the layers' Q4_0 matrices as the extra).
                 if (mmap) {
                     ram += size;
                 }
@@ -179,26 +179,34 @@ public final class MemoryEstimator {
     }
 
     /**
-     * The compute buffer of one ubatch: the graph allocator reuses memory between layers, so the peak is the
+     * The compute buffers of one ubatch. The graph allocator reuses memory between layers, so the peak is the
      * largest of the attention step (K·Q scores: heads × cache cells × ubatch floats, unless flash attention),
-     * the feed-forward step and the output step (logits: vocabulary × ubatch floats), plus the inputs that live
-     * through the whole graph (the K·Q mask, the input embeddings).
+     * the feed-forward step and the output step, plus the inputs that live through the whole graph (the K·Q mask,
+     * the input embeddings).
+     *
+     * <p>RAM and GPU memory differ. A GPU buffer is allocated for the worst case (logits of every token of the
+     * ubatch). On the CPU only touched pages are resident: the logits of the one token sampled, but also the CPU
+     * backend's work buffer, where it converts the K·Q scores to f16 for the product with V (half the scores
+     * again; the bench measures 1.5 × the scores as the slope of RSS over the context).
      */
     private MemorySplit compute(ModelFacts f, long ctx, long ubatch, boolean flash, int repeatingOnGpu,
             boolean outputOnGpu) {
         long n = f.embedding();
-        long attention = flash ? 4 * ubatch * (4 * n) : 4 * ubatch * (f.heads() * ctx + 3 * n);
+        long scores = f.heads() * ctx * ubatch;
+        long attention = flash ? 4 * ubatch * (4 * n) : 4 * scores + 4 * ubatch * 3 * n;
+        long cpuAttention = attention + (flash ? 0 : 2 * scores);
         long ffn = 4 * ubatch * (2 * Math.max(f.feedForward(), n) + 2 * n);
-        long output = 4 * ubatch * (f.vocab() + 2 * n);
+        long outputAllocated = 4 * ubatch * (f.vocab() + 2 * n);
+        long outputTouched = 4 * (f.vocab() + ubatch * n);
         long mask = (flash ? 2 : 4) * ctx * pad(ubatch, 64);
         long inputs = 4 * ubatch * n + mask;
-        long layerPeak = Math.max(attention, ffn);
-        long full = Math.max(layerPeak, output) + inputs;
+        long cpuFull = Math.max(Math.max(cpuAttention, ffn), outputTouched) + inputs;
         if (repeatingOnGpu == 0) {
-            return new MemorySplit(full, 0);
+            return new MemorySplit(cpuFull, 0);
         }
-        long gpu = (outputOnGpu ? Math.max(layerPeak, output) : layerPeak) + inputs;
-        long cpu = repeatingOnGpu < f.layers() ? full : (outputOnGpu ? inputs : output + inputs);
+        long layerPeak = Math.max(attention, ffn);
+        long gpu = (outputOnGpu ? Math.max(layerPeak, outputAllocated) : layerPeak) + inputs;
+        long cpu = repeatingOnGpu < f.layers() ? cpuFull : (outputOnGpu ? inputs : outputTouched + inputs);
         return new MemorySplit(cpu, gpu);
     }
 

@@ -17,7 +17,7 @@ import org.terroir.gguf.GgmlType;
 
 /** Wrong metadata give an approximate estimate with a clear warning, or a clear error: never a stack trace. */
 class BadMetadataTest {
-    private final MemoryEstimator estimator = new MemoryEstimator(new Calibration(0, 0, false, true));
+    private final MemoryEstimator estimator = new MemoryEstimator(new Calibration(0, 0, 0, false, true));
     private final EstimateOptions ctx256 = EstimateOptions.defaults().withContextLength(256);
     private String lang;
 

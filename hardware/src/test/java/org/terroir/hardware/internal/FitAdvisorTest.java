@@ -22,7 +22,7 @@ import org.terroir.gguf.GgmlType;
 
 class FitAdvisorTest {
     private static final long GIB = 1L << 30;
-    private final MemoryEstimator estimator = new MemoryEstimator(new Calibration(0, 0, false, true));
+    private final MemoryEstimator estimator = new MemoryEstimator(new Calibration(0, 0, 0, false, true));
     private final FitAdvisor advisor = new FitAdvisor(estimator);
 
     /** About 1 GiB of weights over 16 layers of 64 MiB, F16. */
