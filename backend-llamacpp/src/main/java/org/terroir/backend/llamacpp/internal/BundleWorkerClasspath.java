@@ -11,16 +11,21 @@ import java.nio.file.StandardCopyOption;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import java.util.zip.ZipEntry;
 
 import org.osgi.framework.Bundle;
 
 /**
  * Takes the worker's class path out of this bundle: the embedded {@code lib/llama.jar}, and a {@code worker.jar}
- * assembled from the bundle's own worker and protocol classes. Both go to a cache folder named after the bundle
+ * assembled from the bundle's own worker and protocol classes, and the native library out of the llama jar.
+ * They go to a cache folder named after the bundle
  * version and its install time, so an updated bundle never runs an old worker.
  */
 final class BundleWorkerClasspath implements WorkerClasspath {
@@ -30,6 +35,7 @@ final class BundleWorkerClasspath implements WorkerClasspath {
     private final Bundle bundle;
     private final Path folder;
     private List<Path> jars;
+    private Optional<Path> nativeFolder;
 
     BundleWorkerClasspath(Bundle bundle, Path cacheRoot) {
         this.bundle = bundle;
@@ -63,6 +69,59 @@ final class BundleWorkerClasspath implements WorkerClasspath {
             }
         }
         return jars;
+    }
+
+    @Override
+    public synchronized Optional<Path> nativeLibraryFolder() {
+        if (nativeFolder == null) {
+            nativeFolder = Optional.empty();
+            String os = osFolder();
+            String arch = archFolder();
+            if (os != null && arch != null) {
+                String entryName = "de/kherud/llama/" + os + "/" + arch + "/" + System.mapLibraryName("jllama");
+                Path target = folder.resolve("native").resolve(System.mapLibraryName("jllama"));
+                try (JarFile llama = new JarFile(jars().get(1).toFile())) {
+                    ZipEntry entry = llama.getEntry(entryName);
+                    if (entry != null) {
+                        if (!Files.isRegularFile(target)) {
+                            Files.createDirectories(target.getParent());
+                            writeAtomically(target, out -> {
+                                try (InputStream in = llama.getInputStream(entry)) {
+                                    in.transferTo(out);
+                                }
+                            });
+                        }
+                        nativeFolder = Optional.of(target.getParent());
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        return nativeFolder;
+    }
+
+    /** The library's own names for the operating system and processor (see de.kherud.llama.OSInfo). */
+    private static String osFolder() {
+        String name = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        if (name.contains("windows")) {
+            return "Windows";
+        } else if (name.contains("mac") || name.contains("darwin")) {
+            return "Mac";
+        } else if (name.contains("linux") && !System.getProperty("java.vm.vendor", "").contains("Android")) {
+            return "Linux";
+        }
+        return null;
+    }
+
+    private static String archFolder() {
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        if (arch.equals("amd64") || arch.equals("x86_64")) {
+            return "x86_64";
+        } else if (arch.equals("aarch64") || arch.equals("arm64")) {
+            return "aarch64";
+        }
+        return null;
     }
 
     private void writeWorkerJar(OutputStream out) throws IOException {

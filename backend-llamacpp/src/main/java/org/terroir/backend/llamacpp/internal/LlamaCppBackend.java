@@ -137,8 +137,10 @@ public final class LlamaCppBackend implements InferenceBackend {
             logFile = Files.newBufferedWriter(logs.resolve("llamacpp-" + safeName(model.name()) + ".log"),
                     StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             logFile.write("---- " + Instant.now() + " loading " + model.path() + System.lineSeparator());
-            command = WorkerCommand.build(WorkerCommand.javaExecutable(), config.workerJvmOptions(), tmpDir,
-                    config.libraryPath(), classpath.jars());
+            String library = config.libraryPath().isBlank()
+                    ? classpath.nativeLibraryFolder().map(Path::toString).orElse("") : config.libraryPath();
+            command = WorkerCommand.build(WorkerCommand.javaExecutable(), config.workerJvmOptions(), tmpDir, library,
+                    classpath.jars());
         } catch (IOException | java.io.UncheckedIOException e) {
             throw new ModelLoadException("llamacpp.files", Messages.get("load.files", home, e.getMessage()), e);
         }

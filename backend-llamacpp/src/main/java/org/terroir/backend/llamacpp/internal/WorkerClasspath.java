@@ -2,10 +2,19 @@ package org.terroir.backend.llamacpp.internal;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /** The jars a worker process runs from: the worker's own code and de.kherud:llama. */
 @FunctionalInterface
 interface WorkerClasspath {
     /** Files that exist on disk, in class path order. */
     List<Path> jars();
+
+    /**
+     * A folder holding the bundled libjllama for this computer, taken out once, so that workers load it from there
+     * instead of each copying it to its temporary folder. Empty: the library finds its own.
+     */
+    default Optional<Path> nativeLibraryFolder() {
+        return Optional.empty();
+    }
 }

@@ -367,11 +367,20 @@ class LlamaCppBackendTest {
     }
 
     @Test
-    void theWorkerRunsFromJarsTakenOutOfTheBundle() {
-        List<Path> jars = new BundleWorkerClasspath(TestBundle.create(2L), home.resolve("cache/llamacpp")).jars();
+    void theWorkerRunsFromJarsTakenOutOfTheBundle() throws Exception {
+        BundleWorkerClasspath classpath = new BundleWorkerClasspath(TestBundle.create(2L), home.resolve("cache/llamacpp"));
+        List<Path> jars = classpath.jars();
         assertEquals(List.of("worker.jar", "llama.jar"),
                 jars.stream().map(p -> p.getFileName().toString()).collect(Collectors.toList()));
         assertTrue(jars.get(0).getParent().getFileName().toString().endsWith("-2"));
+        try (var worker = new java.util.jar.JarFile(jars.get(0).toFile())) {
+            assertTrue(worker.getEntry("org/terroir/backend/llamacpp/worker/WorkerMain.class") != null);
+            assertTrue(worker.getEntry("org/terroir/backend/llamacpp/protocol/Message.class") != null);
+            assertTrue(worker.stream().noneMatch(e -> e.getName().contains("/internal/")));
+        }
+        // the bundled native library, taken out once for every worker
+        Path nativeFolder = classpath.nativeLibraryFolder().orElseThrow();
+        assertTrue(Files.size(nativeFolder.resolve(System.mapLibraryName("jllama"))) > 1_000_000);
     }
 
     private static Set<Long> children() {
