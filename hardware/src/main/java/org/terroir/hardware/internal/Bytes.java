@@ -8,6 +8,11 @@ public final class Bytes {
     }
 
     public static String format(long bytes) {
+        return format(bytes, org.terroir.api.i18n.Texts.locale());
+    }
+
+    /** In {@code locale}'s number format (a decimal comma in French). */
+    public static String format(long bytes, Locale locale) {
         if (bytes < 0) {
             return "?";
         }
@@ -18,6 +23,6 @@ public final class Bytes {
             v /= 1024;
             u++;
         }
-        return u == 0 ? bytes + " B" : String.format(Locale.ROOT, v >= 100 ? "%.0f %s" : "%.1f %s", v, units[u]);
+        return u == 0 ? bytes + " B" : String.format(locale, v >= 100 ? "%.0f %s" : "%.1f %s", v, units[u]);
     }
 }

@@ -84,8 +84,11 @@ public final class HardwareProbe {
         for (OshiProbe.Card card : raw.cards()) {
             boolean covered = gpus.stream().anyMatch(g -> sameVendor(g.vendor(), card.vendor())
                     || card.name().toLowerCase(Locale.ROOT).contains(g.vendor().toLowerCase(Locale.ROOT)));
-            if (covered || apple) {
-                continue;
+            String vendor = card.vendor().toLowerCase(Locale.ROOT);
+            boolean known = vendor.contains("nvidia") || vendor.contains("amd") || vendor.contains("advanced micro")
+                    || vendor.contains("intel");
+            if (covered || apple || (card.vram() <= 0 && !known)) {
+                continue; // virtual displays and the like: "unknown", no memory
             }
             // Only OSHI knows this card: its VRAM figure is a guess (PCI BAR sizes), so mark free as unknown
             // and report integrated GPUs (Intel) with no dedicated memory as such.

@@ -65,9 +65,9 @@ public final class TierTable {
         for (String t : Messages.get(locale, k + "tasks").split("\\|")) {
             tasks.add(t.trim());
         }
-        String why = Messages.get(locale, "tier.why", Bytes.format(p.effectiveRamTotal()),
+        String why = Messages.get(locale, "tier.why", Bytes.format(p.effectiveRamTotal(), locale),
                 p.bestGpu().filter(g -> !g.unifiedMemory()).map(g -> g.name() + " "
-                        + Bytes.format(g.vramTotal().value())).orElse(Messages.get(locale, "tier.noGpu")));
+                        + Bytes.format(g.vramTotal().value(), locale)).orElse(Messages.get(locale, "tier.noGpu")));
         return new TierAdvice(tier, Messages.get(locale, k + "sizes"), Messages.get(locale, k + "hardware"), tasks,
                 Messages.get(locale, k + "tryFirst"), why);
     }

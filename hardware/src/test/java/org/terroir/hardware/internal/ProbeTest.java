@@ -140,6 +140,8 @@ class ProbeTest {
             assertEquals(en.tasks().size(), fr.tasks().size());
             assertNotEquals(en.tryFirst(), fr.tryFirst());
             assertTrue(en.tryFirst().matches(".*about [0-3](\\.\\d)? GB.*"), en.tryFirst());
+            // read without arguments, so no MessageFormat quote doubling may show
+            assertFalse((fr.hardware() + fr.tryFirst() + fr.modelSizes()).contains("''"), fr.toString());
         }
     }
 
