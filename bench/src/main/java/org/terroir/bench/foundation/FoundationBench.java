@@ -1,0 +1,196 @@
+package org.terroir.bench.foundation;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.framework.Bundle;
+import org.osgi.util.tracker.ServiceTracker;
+import org.terroir.api.inference.GenerationRequest;
+import org.terroir.api.inference.GenerationStats;
+import org.terroir.api.inference.LoadOptions;
+import org.terroir.api.inference.LoadedModel;
+import org.terroir.api.inference.ModelManager;
+import org.terroir.api.inference.Sampling;
+import org.terroir.launcher.Platform;
+import org.terroir.testkit.gguf.TensorType;
+import org.terroir.testkit.gguf.TinyLlama;
+
+/**
+ * Issue 2's benchmark: the same generated model, threads, context and prompts (a) through de.kherud:llama called
+ * directly in its own JVM and (b) through Terroir's ModelManager and its worker process; prints b/a ratios. Also the
+ * launch-to-ready time of bin/terroir, load times, and the time to swap the llama.cpp backend bundle.
+ *
+ * <p>Arguments (all optional): parameters (default 60000000), threads (2), generated tokens (128), runs (5).
+ */
+public final class FoundationBench {
+    private static final String PROMPT = "The history of the small village by the river begins long ago, when the"
+            + " first farmers came down from the hills with their animals and their seeds, and built houses of stone"
+            + " and wood along the water. They planted vines on the slopes and wheat in the valley, and every autumn"
+            + " they gathered to share the harvest and to tell the stories of their families.";
+
+    private FoundationBench() {
+    }
+
+    record Run(int promptTokens, int tokens, double ttftMs, double totalMs) {
+        double promptPerSecond() {
+            return promptTokens * 1000.0 / ttftMs;
+        }
+
+        double genPerSecond() {
+            return (tokens - 1) * 1000.0 / (totalMs - ttftMs);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        long parameters = args.length > 0 ? Long.parseLong(args[0]) : 60_000_000L;
+        int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        int maxTokens = args.length > 2 ? Integer.parseInt(args[2]) : 128;
+        int runs = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+        int ctx = 1024;
+        Path dist = Path.of(System.getProperty(Platform.DIST_PROPERTY, "distribution/target/terroir"));
+        Path work = Files.createTempDirectory("terroir-bench");
+        Path model = work.resolve("bench.gguf");
+        TinyLlama tiny = TinyLlama.bench(parameters).weightType(TensorType.Q8_0).suppressSpecialTokens(true).build();
+        tiny.write(model);
+        System.out.printf(Locale.ROOT, "model: %s, %.1f M parameters, Q8_0, %.1f MB; threads %d, context %d, %d tokens"
+                + " generated, %d runs (medians)%n", tiny.name(), tiny.parameterCount() / 1e6,
+                Files.size(model) / 1e6, threads, ctx, maxTokens, runs);
+
+        // (a) direct
+        List<String> direct = runDirect(model, threads, ctx, maxTokens, runs);
+        double directLoad = Double.parseDouble(direct.get(0).split(" ")[1]);
+        List<Run> a = direct.stream().skip(1).map(FoundationBench::parse).toList();
+
+        // (b) through Terroir
+        List<Run> b = new ArrayList<>();
+        double terroirLoad;
+        double swapMs;
+        try (Platform platform = Platform.start(dist, work.resolve("home"), false,
+                Map.of(Platform.API_FROM_CLASSPATH, "true"))) {
+            ServiceTracker<ModelManager, ModelManager> tracker = new ServiceTracker<>(platform.context(),
+                    ModelManager.class, null);
+            tracker.open(true);
+            ModelManager models = tracker.waitForService(20_000);
+            waitForBackend(models);
+            long t0 = System.nanoTime();
+            LoadedModel loaded = models.load(model.toString(), LoadOptions.defaults().withContextLength(ctx)
+                    .withThreads(threads).withBatchSize(512));
+            terroirLoad = (System.nanoTime() - t0) / 1e6;
+            Sampling greedy = Sampling.greedy(maxTokens);
+            for (int run = 0; run < runs; run++) {
+                GenerationStats s = loaded.generate(GenerationRequest.completion("Run " + run + ". " + PROMPT, greedy),
+                        text -> { }).await();
+                b.add(new Run(s.promptTokens(), s.generatedTokens(), s.timeToFirstTokenMs(), s.totalMs()));
+            }
+            models.unloadAll();
+
+            Bundle backend = Arrays.stream(platform.context().getBundles())
+                    .filter(x -> "org.terroir.backend-llamacpp".equals(x.getSymbolicName())).findFirst().orElseThrow();
+            long s0 = System.nanoTime();
+            backend.update();
+            waitForBackend(models);
+            swapMs = (System.nanoTime() - s0) / 1e6;
+            tracker.close();
+        }
+        double ready = launchToReady(dist, work.resolve("home2"));
+
+        double aPrompt = median(a.stream().mapToDouble(Run::promptPerSecond).toArray());
+        double bPrompt = median(b.stream().mapToDouble(Run::promptPerSecond).toArray());
+        double aGen = median(a.stream().mapToDouble(Run::genPerSecond).toArray());
+        double bGen = median(b.stream().mapToDouble(Run::genPerSecond).toArray());
+        double aTtft = median(a.stream().mapToDouble(Run::ttftMs).toArray());
+        double bTtft = median(b.stream().mapToDouble(Run::ttftMs).toArray());
+        System.out.printf(Locale.ROOT, "%n%-28s %12s %12s %10s %s%n", "", "direct (a)", "Terroir (b)", "b/a", "target");
+        row("prompt tokens/s", aPrompt, bPrompt, "≥ 0.97");
+        row("generation tokens/s", aGen, bGen, "≥ 0.97");
+        row("time to first token (ms)", aTtft, bTtft, "≤ 1.1");
+        row("load (ms)", directLoad, terroirLoad, "(worker JVM start included)");
+        System.out.printf(Locale.ROOT, "tokens per run: direct %s, Terroir %s%n",
+                a.stream().map(r -> Integer.toString(r.tokens())).toList(),
+                b.stream().map(r -> Integer.toString(r.tokens())).toList());
+        System.out.printf(Locale.ROOT, "backend bundle swap (update → backend available again): %.0f ms (target < 1000)%n",
+                swapMs);
+        System.out.printf(Locale.ROOT, "launch to ready shell (bin/terroir, JVM start included): %.0f ms (target < 1500)%n",
+                ready);
+    }
+
+    private static void row(String name, double a, double b, String target) {
+        System.out.printf(Locale.ROOT, "%-28s %12.1f %12.1f %10.3f %s%n", name, a, b, b / a, target);
+    }
+
+    private static void waitForBackend(ModelManager models) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (models.backends().stream().noneMatch(b -> b.id().equals("llamacpp"))) {
+            if (System.nanoTime() > end) {
+                throw new IllegalStateException("the llama.cpp backend did not come up");
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    private static Run parse(String line) {
+        String[] f = line.split(" ");
+        return new Run(Integer.parseInt(f[1]), Integer.parseInt(f[2]), Double.parseDouble(f[3]),
+                Double.parseDouble(f[4]));
+    }
+
+    private static List<String> runDirect(Path model, int threads, int ctx, int maxTokens, int runs)
+            throws IOException, InterruptedException {
+        Path tmp = Files.createTempDirectory("llama-direct");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(java, "-Dde.kherud.llama.tmpdir=" + tmp, "-cp",
+                System.getProperty("java.class.path"), DirectLlama.class.getName(), model.toString(),
+                Integer.toString(threads), Integer.toString(ctx), Integer.toString(maxTokens), Integer.toString(runs),
+                PROMPT).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                if (line.startsWith("LOAD ") || line.startsWith("RUN ")) {
+                    lines.add(line);
+                }
+            }
+        }
+        p.waitFor();
+        if (lines.size() != runs + 1) {
+            throw new IllegalStateException("direct run failed: " + lines);
+        }
+        return lines;
+    }
+
+    /** JVM uptime when the platform is up and the shell can take commands, as bin/terroir reports it. */
+    private static double launchToReady(Path dist, Path home) throws IOException, InterruptedException {
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            ProcessBuilder builder = new ProcessBuilder(dist.resolve("bin/terroir").toString(), "--home",
+                    home.toString(), "-c", "ps").redirectErrorStream(true);
+            builder.environment().put("JAVA_OPTS", "-Dterroir.debug=true");
+            Process p = builder.start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            for (String line : out.split("\n")) {
+                int at = line.indexOf("(JVM up ");
+                if (at >= 0) {
+                    best = Math.min(best, Double.parseDouble(line.substring(at + 8).split(" ")[0]));
+                }
+            }
+        }
+        return best;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+}
