@@ -44,6 +44,7 @@ final class DecoderModel extends OnnxModel {
     private final String eos;
     private final Set<Long> stopIds;
     private final ExecutorService thread;
+    private final String threadName;
     private final Set<Run> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     DecoderModel(ModelDescriptor descriptor, OrtEnvironment env, OrtSession session, HfTokenizer tokenizer,
@@ -55,7 +56,8 @@ final class DecoderModel extends OnnxModel {
         this.bos = folder.specialToken("bos_token");
         this.eos = folder.specialToken("eos_token");
         this.stopIds = stopIds(folder, tokenizer, chatFormat, eos);
-        String name = "terroir-onnx-" + descriptor.name();
+        String name = "terroir-onnx-" + descriptor.name() + "-" + System.identityHashCode(this);
+        this.threadName = name;
         this.thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
@@ -129,6 +131,11 @@ final class DecoderModel extends OnnxModel {
 
     private GenerationException closedError() {
         return new GenerationException("onnx.closed", Messages.get("onnx.closed", descriptor.name()));
+    }
+
+    @Override
+    boolean onOwnThread() {
+        return Thread.currentThread().getName().equals(threadName);
     }
 
     @Override

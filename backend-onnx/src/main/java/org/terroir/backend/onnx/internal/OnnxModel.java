@@ -81,12 +81,28 @@ abstract class OnnxModel implements LoadedModel {
     void beforeClose() {
     }
 
+    /** Whether the calling thread is one of this model's own (a listener called back on it). */
+    boolean onOwnThread() {
+        return false;
+    }
+
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
+        if (onOwnThread()) {
+            // Closed from a token listener: this thread holds the session, so free it from another one.
+            Thread closer = new Thread(this::free, "terroir-onnx-close");
+            closer.setDaemon(true);
+            closer.start();
+            return;
+        }
+        free();
+    }
+
+    private void free() {
         beforeClose();
         lock.writeLock().lock();
         try {

@@ -195,6 +195,22 @@ class TinyDecoderTest {
     }
 
     @Test
+    void closingFromAListenerEndsTheGenerationWithAClearError() throws InterruptedException {
+        int before = backend.loadedCount();
+        LoadedModel other = backend.load(backend.describe(folder).orElseThrow(), LoadOptions.defaults());
+        Sampling endless = new Sampling(100_000, 0.8f, 0, 1f, 0f, 1f, 11L, List.of());
+        Generation g = other.generate(GenerationRequest.completion(PROMPT, endless), text -> other.close());
+        TerroirException e = assertThrows(TerroirException.class, g::await);
+        assertEquals("onnx.closed", e.code());
+        assertTrue(!other.isAlive());
+        // The session is freed on another thread once the generation has let go of it.
+        for (int i = 0; i < 1000 && backend.loadedCount() != before; i++) {
+            Thread.sleep(10);
+        }
+        assertEquals(before, backend.loadedCount());
+    }
+
+    @Test
     void closedModelsRefuseWork() {
         LoadedModel other = backend.load(backend.describe(folder).orElseThrow(), LoadOptions.defaults().withContextLength(64));
         assertEquals(64, other.contextLength());
