@@ -132,7 +132,7 @@ public final class FileDownloader implements Downloader, AutoCloseable {
                 LOG.log(System.Logger.Level.INFO, "no bytes for " + hub.settings().readTimeout() + ", reconnecting: "
                         + t.repo + "/" + t.file);
                 t.stalled = true;
-                closeQuietly(in);
+                t.wake(in);
             }
         }
     }
@@ -156,6 +156,7 @@ public final class FileDownloader implements Downloader, AutoCloseable {
         volatile boolean cancelled;
         volatile boolean stalled;
         volatile InputStream stream;
+        volatile Thread worker;
         volatile long lastActivity = System.nanoTime();
         private long lastEmit;
         private long speedBytes;
@@ -186,9 +187,24 @@ public final class FileDownloader implements Downloader, AutoCloseable {
         @Override
         public void cancel() {
             cancelled = true;
-            InputStream in = stream;
-            if (in != null) {
-                closeQuietly(in);
+            wake(stream);
+        }
+
+        /**
+         * Unblocks a read: closing the HTTP body alone does not wake a reader waiting for bytes that never come,
+         * an interrupt does (the reader then sees an IOException).
+         */
+        void wake(InputStream in) {
+            if (in == null) {
+                return;
+            }
+            closeQuietly(in);
+            // Under the lock that ends a read: an interrupt never lands after the read is over (e.g. in verify).
+            synchronized (this) {
+                Thread w = worker;
+                if (w != null && stream == in) {
+                    w.interrupt();
+                }
             }
         }
 
@@ -212,6 +228,7 @@ public final class FileDownloader implements Downloader, AutoCloseable {
         }
 
         void run() {
+            worker = Thread.currentThread();
             try {
                 LibraryModel done = fetch();
                 emit(progress.bytes(), progress.total(), DownloadState.COMPLETED, "", true);
@@ -227,6 +244,8 @@ public final class FileDownloader implements Downloader, AutoCloseable {
                 emit(progress.bytes(), progress.total(), DownloadState.FAILED, te.getMessage(), true);
                 result.completeExceptionally(te);
             } finally {
+                worker = null;
+                Thread.interrupted(); // a late wake-up must not reach the next task on this thread
                 active.remove(repo + "/" + file, this);
             }
         }
@@ -295,21 +314,24 @@ public final class FileDownloader implements Downloader, AutoCloseable {
                         size = have; // the server said nothing better: what arrived is the file
                     }
                 } catch (IOException | TerroirException e) {
+                    Thread.interrupted(); // our own wake-up (stall or cancel): the flags below say which
                     if (cancelled) {
                         checkCancelled(have);
                     }
                     if (e instanceof TerroirException te && !retryable(te)) {
                         throw te;
                     }
+                    String why = stalled ? Msg.text("download.stalled", hub.settings().readTimeout().toSeconds())
+                            : reason(e);
+                    stalled = false;
                     have = partLength(part, have);
                     failures = have > before ? 1 : failures + 1; // progress resets the budget
                     if (failures > hub.settings().maxRetries()) {
-                        throw Msg.error(e, "download.gave-up", repo + "/" + file, failures, Msg.size(have),
-                                reason(e));
+                        throw Msg.error(e, "download.gave-up", repo + "/" + file, failures, Msg.size(have), why);
                     }
                     Duration wait = backoff(failures);
                     emit(have, size, DownloadState.RETRYING,
-                            Msg.text("download.retrying", reason(e), wait.toMillis() / 1000.0, failures,
+                            Msg.text("download.retrying", why, wait.toMillis() / 1000.0, failures,
                                     hub.settings().maxRetries()), true);
                     sleep(wait, have);
                 }
@@ -376,10 +398,14 @@ public final class FileDownloader implements Downloader, AutoCloseable {
                     out.force(false);
                 }
             } finally {
-                stream = null;
+                synchronized (this) {
+                    stream = null;
+                    Thread.interrupted(); // a wake-up for this read is spent
+                }
             }
             checkCancelled(have);
             if (stalled) {
+                stalled = false;
                 throw new IOException(Msg.text("download.stalled", hub.settings().readTimeout().toSeconds()));
             }
             if (size >= 0 && have < size) {
@@ -441,7 +467,7 @@ public final class FileDownloader implements Downloader, AutoCloseable {
 
         private boolean retryable(TerroirException e) {
             return e.code().equals("hub.unreachable") || e.code().equals("hub.server-error")
-                    || e.code().equals("hub.rate-limited");
+                    || e.code().equals("hub.rate-limited") || e.code().equals("hub.interrupted");
         }
 
         private Duration backoff(int failures) {
@@ -451,14 +477,13 @@ public final class FileDownloader implements Downloader, AutoCloseable {
 
         private void sleep(Duration d, long have) {
             long end = System.nanoTime() + d.toNanos();
-            try {
-                while (System.nanoTime() < end) {
-                    checkCancelled(have);
-                    Thread.sleep(Math.min(100, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
-                }
-            } catch (InterruptedException e) {
-                cancelled = true;
+            while (System.nanoTime() < end) {
                 checkCancelled(have);
+                try {
+                    Thread.sleep(Math.min(100, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+                } catch (InterruptedException e) {
+                    // A cancel sets its flag before it interrupts; any other wake-up (a late stall alarm) is ignored.
+                }
             }
         }
 

@@ -169,6 +169,20 @@ class DownloaderTest {
     }
 
     @Test
+    void aStalledConnectionIsDroppedAndResumed() throws Exception {
+        hub.throttle(200_000, 30_000); // 200 kB, then silence far longer than the read timeout
+        downloader = new FileDownloader(new org.terroir.catalog.internal.hub.HubClient(
+                org.terroir.catalog.internal.hub.HubSettings.forEndpoint(hub.endpoint(), null)
+                        .withRetries(3, Duration.ofMillis(10)).withReadTimeout(Duration.ofSeconds(1))),
+                store, FreeSpace.FILE_STORE, 0, 1);
+        List<DownloadProgress> seen = new CopyOnWriteArrayList<>();
+        LibraryModel m = Fixtures.inLanguage("en", () -> await(downloader.download(REPO, FILE, seen::add)));
+        assertEquals(hub.repo(REPO).sha256(FILE), FileDownloader.sha256(m.path()));
+        assertTrue(seen.stream().anyMatch(p -> p.message().contains("no data for 1 seconds")), seen.toString());
+        assertTrue(cdnRequests().stream().anyMatch(l -> l.contains("[Range: bytes=")), cdnRequests().toString());
+    }
+
+    @Test
     void cancelKeepsThePartAndTheNextPullResumes() throws Exception {
         hub.throttle(4096, 20);
         Download d = downloader(FreeSpace.FILE_STORE).download(REPO, FILE, null);
