@@ -158,10 +158,21 @@ class TinyDecoderTest {
     @Test
     void cancellingStopsTheStream() throws InterruptedException {
         java.util.concurrent.CountDownLatch streaming = new java.util.concurrent.CountDownLatch(3);
+        java.util.concurrent.CountDownLatch cancelled = new java.util.concurrent.CountDownLatch(1);
         Sampling endless = new Sampling(100_000, 0.8f, 0, 1f, 0f, 1f, 99L, List.of());
-        Generation g = loaded.generate(GenerationRequest.completion(PROMPT, endless), text -> streaming.countDown());
-        streaming.await();
+        Generation g = loaded.generate(GenerationRequest.completion(PROMPT, endless), text -> {
+            streaming.countDown();
+            if (streaming.getCount() == 0) {
+                try {
+                    cancelled.await(); // hold the stream until the cancel is in, whatever the machine's load
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        assertTrue(streaming.await(60, java.util.concurrent.TimeUnit.SECONDS), "three pieces streamed");
         g.cancel();
+        cancelled.countDown();
         GenerationStats stats = g.await();
         assertEquals(FinishReason.CANCELLED, stats.finishReason());
         assertTrue(stats.generatedTokens() < loaded.contextLength() - 10, "stopped long before the context was full");
