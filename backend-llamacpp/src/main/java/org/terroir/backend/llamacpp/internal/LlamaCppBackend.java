@@ -168,7 +168,8 @@ public final class LlamaCppBackend implements InferenceBackend {
             loaded.close("backend.stopped");
             throw new ModelLoadException("llamacpp.backend.stopped", Messages.get("backend.inactive"));
         }
-        LOG.log(System.Logger.Level.INFO, "Loaded {0} in worker process {1}", model.name(), loaded.process().pid());
+        LOG.log(System.Logger.Level.INFO, "Loaded {0} in worker process {1}", model.name(),
+                String.valueOf(loaded.process().pid()));
         return loaded;
     }
 

@@ -67,8 +67,8 @@ final class Worker {
             }
         } catch (WorkerFailure e) {
             reply(new Message.Failed(jobOf(message), e.code(), e.args()));
-        } catch (RuntimeException | Error e) {
-            // The library reports bad requests as LlamaException (a RuntimeException); keep serving.
+        } catch (Throwable e) {
+            // Whatever the library throws (JNI may throw anything), the platform waits for an answer: give one.
             reply(new Message.Failed(jobOf(message), "library", List.of(String.valueOf(e.getMessage()))));
         }
     }

@@ -302,6 +302,9 @@ class LlamaCppBackendTest {
         }
         assertArrayEquals(vectors.get(0), vectors.get(2));
         assertFalse(java.util.Arrays.equals(vectors.get(0), vectors.get(1)));
+        // a model loaded for embeddings still generates
+        assertEquals(3, model.generate(GenerationRequest.completion("the", Sampling.greedy(3)), null).await()
+                .generatedTokens());
 
         LlamaCppModel plain = load(tiny, LoadOptions.defaults().withContextLength(128));
         assertFalse(plain.supportsEmbeddings());
@@ -323,6 +326,22 @@ class LlamaCppBackendTest {
         LlamaCppModel sound = load(tiny, LoadOptions.defaults().withContextLength(128));
         assertEquals(2, sound.generate(GenerationRequest.completion("the", Sampling.greedy(2)), null).await()
                 .generatedTokens());
+    }
+
+    @Test
+    void aFileLlamaCppRefusesIsALoadErrorWithItsReason() {
+        Path unknown = home.resolve("unknown-arch.gguf");
+        try {
+            TinyLlama.unitTest().weightType(TensorType.Q8_0).build().toWriter()
+                    .putString("general.architecture", "terroir-unknown").write(unknown);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        ModelLoadException e = assertThrows(ModelLoadException.class,
+                () -> load(unknown, LoadOptions.defaults().withContextLength(128)));
+        assertEquals("llamacpp.load.failed", e.code());
+        assertTrue(e.getMessage().contains("terroir-unknown"), e.getMessage());
+        assertTrue(backend.models().isEmpty());
     }
 
     @Test

@@ -34,41 +34,45 @@ public final class OverheadProbe {
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         Path dir = Files.createTempDirectory("terroir-probe");
         Path file = dir.resolve(size + ".gguf");
-        (size.equals("small") ? TinyLlama.small() : TinyLlama.unitTest()).weightType(TensorType.Q8_0).build()
+        (size.equals("small") ? TinyLlama.small() : size.equals("bench") ? TinyLlama.bench(100_000_000) : TinyLlama.unitTest()).weightType(TensorType.Q8_0).build()
                 .write(file);
         LlamaCppBackend backend = new LlamaCppBackend(TestConfig.with(Map.of()), dir.resolve("home"),
                 new BundleWorkerClasspath(TestBundle.create(1L), dir.resolve("home/cache/llamacpp")));
         LoadOptions options = LoadOptions.defaults().withContextLength(CONTEXT).withThreads(THREADS);
-        List<double[]> viaWorker = new ArrayList<>();
-        List<double[]> direct = new ArrayList<>();
+        // Load times: a fresh worker each time, as a user's load is.
+        List<Double> workerLoads = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             long start = System.nanoTime();
             LlamaCppModel model = (LlamaCppModel) backend.load(backend.describe(file).orElseThrow(), options);
-            double loadMs = (System.nanoTime() - start) / 1e6;
-            GenerationStats stats = model.generate(GenerationRequest.completion(PROMPT, Sampling.greedy(TOKENS)),
-                    null).await();
-            if (Boolean.getBoolean("probe.second")) {
-                stats = model.generate(GenerationRequest.completion(PROMPT, Sampling.greedy(TOKENS)), null).await();
-            }
-            viaWorker.add(new double[] {loadMs, stats.timeToFirstTokenMs(), stats.tokensPerSecond()});
+            workerLoads.add((System.nanoTime() - start) / 1e6);
             model.close();
-            // Interleaved, so that both ways see the same load from the rest of the machine.
-            direct.add(direct(file));
         }
-        print("worker (backend)", viaWorker);
-        print("direct (in JVM) ", direct);
+        long start = System.nanoTime();
+        LlamaModel directModel = new LlamaModel(new ModelParameters().setModel(file.toString()).setCtxSize(CONTEXT)
+                .setThreads(THREADS).setThreadsBatch(THREADS).setBatchSize(512).setParallel(1).skipWarmup());
+        double directLoad = (System.nanoTime() - start) / 1e6;
+        // Generation: one model each way, requests interleaved so both see the same machine.
+        LlamaCppModel workerModel = (LlamaCppModel) backend.load(backend.describe(file).orElseThrow(), options);
+        List<double[]> viaWorker = new ArrayList<>();
+        List<double[]> direct = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            GenerationStats stats = workerModel.generate(GenerationRequest.completion(PROMPT,
+                    Sampling.greedy(TOKENS)), null).await();
+            viaWorker.add(new double[] {stats.timeToFirstTokenMs(), stats.tokensPerSecond()});
+            direct.add(direct(directModel));
+        }
         double[] w = median(viaWorker);
         double[] d = median(direct);
-        System.out.printf("ratios worker/direct: load %.2f, ttft %.2f, tokens/s %.3f%n", w[0] / d[0], w[1] / d[1],
-                w[2] / d[2]);
+        double wl = workerLoads.stream().mapToDouble(Double::doubleValue).sorted().toArray()[runs / 2];
+        System.out.printf("worker (backend): load %.0f ms (median of %d fresh workers), first token %.2f ms, "
+                + "%.1f tokens/s (median of %d)%n", wl, runs, w[0], w[1], runs);
+        System.out.printf("direct (in JVM) : load %.0f ms (first in this JVM), first token %.2f ms, %.1f tokens/s%n",
+                directLoad, d[0], d[1]);
+        System.out.printf("ratios worker/direct: first token %.2f, tokens/s %.3f%n", w[0] / d[0], w[1] / d[1]);
         Runtime.getRuntime().halt(0);
     }
 
-    private static double[] direct(Path file) {
-        long start = System.nanoTime();
-        LlamaModel model = new LlamaModel(new ModelParameters().setModel(file.toString()).setCtxSize(CONTEXT)
-                .setThreads(THREADS).setThreadsBatch(THREADS).setBatchSize(512).setParallel(1).skipWarmup());
-        double loadMs = (System.nanoTime() - start) / 1e6;
+    private static double[] direct(LlamaModel model) {
         long t0 = System.nanoTime();
         LlamaIterator it = model.generate(new InferenceParameters(PROMPT).setNPredict(TOKENS).setTemperature(0f)
                 .setTopK(0).setTopP(1f).setMinP(0f).setRepeatPenalty(1f).setSeed(0)).iterator();
@@ -85,19 +89,12 @@ public final class OverheadProbe {
             }
         }
         long end = System.nanoTime();
-        // never closed: close() frees nothing and later calls can hang (DESIGN.md); the JVM exits at the end
-        return new double[] {loadMs, (first - t0) / 1e6, (n - 1) * 1e9 / (end - first)};
-    }
-
-    private static void print(String label, List<double[]> runs) {
-        double[] m = median(runs);
-        System.out.printf("%s: load %.0f ms, first token %.1f ms, %.1f tokens/s (median of %d)%n", label, m[0], m[1],
-                m[2], runs.size());
+        return new double[] {(first - t0) / 1e6, (n - 1) * 1e9 / (end - first)};
     }
 
     private static double[] median(List<double[]> runs) {
-        double[] result = new double[3];
-        for (int k = 0; k < 3; k++) {
+        double[] result = new double[2];
+        for (int k = 0; k < 2; k++) {
             final int column = k;
             double[] values = runs.stream().mapToDouble(r -> r[column]).sorted().toArray();
             result[k] = values[values.length / 2];
