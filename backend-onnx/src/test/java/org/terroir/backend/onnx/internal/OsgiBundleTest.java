@@ -59,7 +59,7 @@ class OsgiBundleTest {
             ServiceTracker<Object, Object> tracker = new ServiceTracker<>(context,
                     context.createFilter("(terroir.backend.id=onnx)"), null);
             tracker.open(true);
-            Object backend = tracker.waitForService(10_000);
+            Object backend = tracker.waitForService(60_000);
             assertNotNull(backend, "the ONNX backend service is registered");
             ServiceReference<?> ref = tracker.getServiceReference();
             assertEquals("org.terroir.backend-onnx", ref.getBundle().getSymbolicName());
@@ -86,7 +86,7 @@ class OsgiBundleTest {
             // Updated and started again, it loads and embeds with the natives already in place.
             backendBundle.update();
             backendBundle.start();
-            Object again = tracker.waitForService(10_000);
+            Object again = tracker.waitForService(60_000);
             assertNotNull(again, "the backend comes back");
             Object descriptor2 = ((Optional<?>) again.getClass().getMethod("describe", Path.class).invoke(again, model))
                     .orElseThrow();
