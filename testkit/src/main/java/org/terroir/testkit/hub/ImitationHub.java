@@ -8,6 +8,8 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -34,6 +36,9 @@ import com.google.gson.JsonPrimitive;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+
+import org.terroir.testkit.gguf.TensorType;
+import org.terroir.testkit.gguf.TinyLlama;
 
 /**
  * A real HTTP server on 127.0.0.1 that answers like the Hugging Face Hub: the JSON shapes and headers of
@@ -104,6 +109,28 @@ public final class ImitationHub implements AutoCloseable {
     /** The repository with this id, created empty on first use. */
     public HubRepo repo(String id) {
         return repos.computeIfAbsent(id, HubRepo::new);
+    }
+
+    /**
+     * A repository of real GGUF files made by {@link TinyLlama#unitTest()} (llama.cpp loads them), one per weight
+     * type, named {@code <last part of repo, lower case>-<TYPE>.gguf}, e.g. {@code tiny-Q8_0.gguf}.
+     *
+     * @param workDir where the files are generated before being served from memory
+     */
+    public HubRepo addTinyLlama(String repo, Path workDir, TensorType... types) {
+        HubRepo r = repo(repo).downloads(1000).likes(10).parameters(TinyLlama.unitTest().build().parameterCount());
+        String base = repo.substring(repo.indexOf('/') + 1).toLowerCase(Locale.ROOT).replace("-gguf", "");
+        try {
+            Files.createDirectories(workDir);
+            for (TensorType t : types.length == 0 ? new TensorType[] {TensorType.Q8_0} : types) {
+                Path f = workDir.resolve(base + "-" + t + ".gguf");
+                TinyLlama.unitTest().weightType(t).build().write(f);
+                r.file(f.getFileName().toString(), f);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return r.text("README.md", "# " + repo + "\n\nRandom weights, for tests.\n");
     }
 
     // ---------------------------------------------------------------- faults

@@ -91,6 +91,19 @@ class ImitationHubTest {
     }
 
     @Test
+    void servesRealTinyLlamaFiles(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        hub.addTinyLlama("acme/Tiny-GGUF", dir, org.terroir.testkit.gguf.TensorType.Q8_0,
+                org.terroir.testkit.gguf.TensorType.Q4_0);
+        String info = new String(get(hub.endpoint() + "/api/models/acme/Tiny-GGUF?blobs=true", null, "GET").body(),
+                StandardCharsets.UTF_8);
+        assertTrue(info.contains("tiny-Q8_0.gguf") && info.contains("tiny-Q4_0.gguf") && info.contains("\"lfs\""), info);
+        String location = get(hub.endpoint() + "/acme/Tiny-GGUF/resolve/main/tiny-Q4_0.gguf", null, "GET").headers()
+                .firstValue("Location").orElseThrow();
+        byte[] magic = get(location, "bytes=0-3", "GET").body();
+        assertEquals("GGUF", new String(magic, StandardCharsets.US_ASCII));
+    }
+
+    @Test
     void corruptionFlipsTheChosenByte() throws Exception {
         hub.corruptByte(5);
         String location = get(hub.endpoint() + "/acme/a-GGUF/resolve/main/a-q4_k_m.gguf", null, "GET").headers()
