@@ -61,7 +61,13 @@ public final class Main {
             System.setProperty("org.jline.terminal.dumb", "true");
         }
         Logs.configure(home.toAbsolutePath().resolve("logs"));
+        long t0 = System.nanoTime();
         Platform platform = Platform.start(dist, home.toAbsolutePath(), interactive, Map.of());
+        boolean debug = Boolean.getBoolean("terroir.debug");
+        if (debug) {
+            stderr.printf("debug: platform started in %d ms (JVM up %d ms)%n", (System.nanoTime() - t0) / 1_000_000,
+                    java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
+        }
         Thread hook = new Thread(platform::close, "terroir-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         int status;
@@ -69,8 +75,14 @@ public final class Main {
             platform.awaitStop();
             status = 0;
         } else {
+            long t1 = System.nanoTime();
             status = platform.execute(command, stdin, stdout, stderr);
+            long t2 = System.nanoTime();
             platform.close();
+            if (debug) {
+                stderr.printf("debug: commands %d ms, stop %d ms%n", (t2 - t1) / 1_000_000,
+                        (System.nanoTime() - t2) / 1_000_000);
+            }
         }
         try {
             Runtime.getRuntime().removeShutdownHook(hook);

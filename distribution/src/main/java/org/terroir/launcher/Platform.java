@@ -112,7 +112,13 @@ public final class Platform implements AutoCloseable {
         installed.sort(java.util.Comparator.comparing(b -> "org.apache.felix.gogo.jline".equals(b.getSymbolicName())));
         for (Bundle bundle : installed) {
             if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
-                bundle.start();
+                try {
+                    bundle.start();
+                } catch (BundleException e) {
+                    // One broken bundle must not take the platform down: the rest still serve, and lb shows it.
+                    System.getLogger(Platform.class.getName()).log(System.Logger.Level.ERROR,
+                            "bundle " + bundle.getSymbolicName() + " did not start: " + e.getMessage());
+                }
             }
         }
         Platform platform = new Platform(framework, home, dist);
