@@ -242,8 +242,11 @@ final class LlamaCppModel implements LoadedModel, WorkerProcess.Listener {
             closeReason = reason;
         }
         worker.close(CLOSE_GRACE);
-        // The reader thread fails what is still open as soon as the connection ends; wait for it briefly.
-        awaitEnd();
+        if (!worker.isReaderThread()) {
+            // The reader thread fails what is still open as soon as the connection ends; wait for it briefly
+            // (unless this is that thread: a token listener unloading its own model).
+            awaitEnd();
+        }
         onClose.accept(this);
     }
 

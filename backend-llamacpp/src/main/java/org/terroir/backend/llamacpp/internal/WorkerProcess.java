@@ -44,6 +44,7 @@ final class WorkerProcess {
     private final LogTail log;
     private final Path tmpDir;
     private final AtomicBoolean closeRequested = new AtomicBoolean();
+    private volatile Thread reader;
 
     private WorkerProcess(Process process, Channel channel, LogTail log, Path tmpDir) {
         this.process = process;
@@ -124,9 +125,15 @@ final class WorkerProcess {
 
     /** Starts the reader thread; call once, after the owner is ready for messages. */
     void listen(Listener listener, String name) {
-        Thread reader = new Thread(() -> read(listener), "terroir-llamacpp-" + name + "-reader");
-        reader.setDaemon(true);
-        reader.start();
+        Thread thread = new Thread(() -> read(listener), "terroir-llamacpp-" + name + "-reader");
+        thread.setDaemon(true);
+        reader = thread;
+        thread.start();
+    }
+
+    /** Whether the caller is the thread that hands out messages (a listener calling back into its model). */
+    boolean isReaderThread() {
+        return Thread.currentThread() == reader;
     }
 
     private void read(Listener listener) {

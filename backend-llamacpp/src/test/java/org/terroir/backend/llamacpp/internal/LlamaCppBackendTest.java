@@ -46,6 +46,9 @@ class LlamaCppBackendTest {
     static Path models;
     static Path tiny;
     static Path tinyEndsOnEos;
+    /** Generates for many seconds before its context is full: long enough to cancel or kill it mid-stream. */
+    static Path tinyLong;
+    static final int LONG_CONTEXT = 32768;
 
     @TempDir
     Path home;
@@ -57,6 +60,8 @@ class LlamaCppBackendTest {
         TinyLlama.unitTest().weightType(TensorType.Q8_0).build().write(tiny);
         tinyEndsOnEos = models.resolve("tiny-eos.gguf");
         TinyLlama.unitTest().weightType(TensorType.Q8_0).suppressSpecialTokens(false).build().write(tinyEndsOnEos);
+        tinyLong = models.resolve("tiny-long.gguf");
+        TinyLlama.unitTest().weightType(TensorType.Q8_0).contextLength(LONG_CONTEXT).build().write(tinyLong);
     }
 
     @BeforeEach
@@ -206,16 +211,17 @@ class LlamaCppBackendTest {
 
     @Test
     void cancellingStopsTheStream() throws Exception {
-        LlamaCppModel model = load(tiny, LoadOptions.defaults().withContextLength(512));
+        LlamaCppModel model = load(tinyLong, LoadOptions.defaults().withContextLength(LONG_CONTEXT));
         CountDownLatch started = new CountDownLatch(5);
-        Generation generation = model.generate(GenerationRequest.completion("the", Sampling.greedy(100_000)),
+        Generation generation = model.generate(GenerationRequest.completion("the", Sampling.greedy(1_000_000)),
                 text -> started.countDown());
         assertTrue(started.await(60, TimeUnit.SECONDS));
         generation.cancel();
         generation.cancel();
         GenerationStats stats = generation.await();
         assertEquals(FinishReason.CANCELLED, stats.finishReason());
-        assertTrue(stats.generatedTokens() >= 5 && stats.generatedTokens() < 500, "" + stats.generatedTokens());
+        assertTrue(stats.generatedTokens() >= 5 && stats.generatedTokens() < LONG_CONTEXT - 10,
+                "" + stats.generatedTokens());
         // the model serves the next request as usual
         assertEquals(FinishReason.LENGTH,
                 model.generate(GenerationRequest.completion("the", Sampling.greedy(3)), null).await().finishReason());
@@ -232,16 +238,16 @@ class LlamaCppBackendTest {
 
     @Test
     void aKilledWorkerIsAClearErrorAndTheModelCanBeLoadedAgain() throws Exception {
-        LlamaCppModel model = load(tiny, LoadOptions.defaults().withContextLength(512));
+        LlamaCppModel model = load(tinyLong, LoadOptions.defaults().withContextLength(LONG_CONTEXT));
         CountDownLatch started = new CountDownLatch(3);
-        Generation generation = model.generate(GenerationRequest.completion("the", Sampling.greedy(100_000)),
+        Generation generation = model.generate(GenerationRequest.completion("the", Sampling.greedy(1_000_000)),
                 text -> started.countDown());
         assertTrue(started.await(60, TimeUnit.SECONDS));
         ProcessHandle process = model.process();
         process.destroyForcibly(); // SIGKILL, like kill -9
         GenerationException e = assertThrows(GenerationException.class, generation::await);
         assertEquals("llamacpp.worker.died", e.code());
-        assertTrue(e.getMessage().contains("tiny.gguf"), e.getMessage());
+        assertTrue(e.getMessage().contains("tiny-long.gguf"), e.getMessage());
         assertTrue(e.getMessage().contains("137"), e.getMessage());
         // llama.cpp's own log lines, from the worker's stderr
         assertTrue(e.getMessage().contains("llama"), e.getMessage());
@@ -272,10 +278,20 @@ class LlamaCppBackendTest {
     }
 
     @Test
+    void aListenerMayUnloadItsOwnModel() {
+        LlamaCppModel model = load(tinyLong, LoadOptions.defaults().withContextLength(LONG_CONTEXT));
+        Generation generation = model.generate(GenerationRequest.completion("the", Sampling.greedy(1_000_000)),
+                text -> model.close());
+        GenerationException e = assertThrows(GenerationException.class, generation::await);
+        assertEquals("llamacpp.model.unloaded", e.code());
+        assertFalse(model.process().isAlive());
+    }
+
+    @Test
     void stoppingTheBackendEndsItsGenerations() throws Exception {
-        LlamaCppModel model = load(tiny, LoadOptions.defaults().withContextLength(512));
+        LlamaCppModel model = load(tinyLong, LoadOptions.defaults().withContextLength(LONG_CONTEXT));
         CountDownLatch started = new CountDownLatch(3);
-        Generation generation = model.generate(GenerationRequest.completion("the", Sampling.greedy(100_000)),
+        Generation generation = model.generate(GenerationRequest.completion("the", Sampling.greedy(1_000_000)),
                 text -> started.countDown());
         assertTrue(started.await(60, TimeUnit.SECONDS));
         ProcessHandle process = model.process();
