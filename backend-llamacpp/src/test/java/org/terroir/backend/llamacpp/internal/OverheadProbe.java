@@ -21,7 +21,8 @@ import de.kherud.llama.ModelParameters;
 /**
  * Not a test: prints how the worker process compares with de.kherud:llama called directly in one JVM (load
  * time, time to first token, tokens/s), for the report. Run with the test class path and
- * {@code -Dde.kherud.llama.tmpdir=<private folder>}; arguments: {@code unit|small [runs]}.
+ * {@code -Dde.kherud.llama.tmpdir=<private folder>} ({@code -Dprobe.threads=N}, default 2); arguments:
+ * {@code unit|small|bench [runs]}. The bench/ module does the official comparison; this one checks the worker.
  */
 public final class OverheadProbe {
     private static final String PROMPT = "the cat sat on the mat and the dog ran after the cat";
@@ -34,8 +35,9 @@ public final class OverheadProbe {
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         Path dir = Files.createTempDirectory("terroir-probe");
         Path file = dir.resolve(size + ".gguf");
-        (size.equals("small") ? TinyLlama.small() : size.equals("bench") ? TinyLlama.bench(100_000_000) : TinyLlama.unitTest()).weightType(TensorType.Q8_0).build()
-                .write(file);
+        TinyLlama.Builder shape = size.equals("small") ? TinyLlama.small()
+                : size.equals("bench") ? TinyLlama.bench(100_000_000) : TinyLlama.unitTest();
+        shape.weightType(TensorType.Q8_0).build().write(file);
         LlamaCppBackend backend = new LlamaCppBackend(TestConfig.with(Map.of()), dir.resolve("home"),
                 new BundleWorkerClasspath(TestBundle.create(1L), dir.resolve("home/cache/llamacpp")));
         LoadOptions options = LoadOptions.defaults().withContextLength(CONTEXT).withThreads(THREADS);
