@@ -46,7 +46,7 @@ public class HardwareCommands {
         out.println(TEXTS.get("hw.os", p.os()));
         out.println(TEXTS.get("hw.cpu", p.cpuModel(), count(p.physicalCores()), count(p.logicalCores())));
         out.println(TEXTS.get("hw.simd", p.cpuFeatures().isEmpty() ? TEXTS.get("hw.none")
-                : String.join(" ", p.cpuFeatures())));
+                : String.join(" ", new java.util.TreeSet<>(p.cpuFeatures()))));
         out.println(TEXTS.get("hw.ram", bytes(p.ramTotal()), bytes(p.ramAvailable())));
         out.println(p.memoryLimit().known() ? TEXTS.get("hw.limit", bytes(p.memoryLimit()))
                 : TEXTS.get("hw.limit.none"));
