@@ -1,0 +1,108 @@
+package org.terroir.itest.web;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.osgi.util.tracker.ServiceTracker;
+import org.terroir.api.inference.ModelManager;
+import org.terroir.launcher.Platform;
+
+/** The assembled platform with its web server on a free loopback port, and a raw HTTP client to call it. */
+final class WebPlatform implements AutoCloseable {
+    final Platform platform;
+    final int port;
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    private WebPlatform(Platform platform, int port) {
+        this.platform = platform;
+        this.port = port;
+    }
+
+    static WebPlatform start(Path home) throws Exception {
+        Path dist = Path.of(System.getProperty("terroir.dist", "../distribution/target/terroir"));
+        if (!Files.isDirectory(dist.resolve("bundles"))) {
+            throw new IllegalStateException("no assembled distribution at " + dist.toAbsolutePath());
+        }
+        int port = freePort();
+        Map<String, String> props = new HashMap<>();
+        props.put(Platform.API_FROM_CLASSPATH, "true");
+        // Framework properties are Felix HTTP's defaults: the server comes up on this port, on loopback, at once.
+        props.put("org.osgi.service.http.port", Integer.toString(port));
+        props.put("org.apache.felix.http.host", "127.0.0.1");
+        WebPlatform web = new WebPlatform(Platform.start(dist, home, false, props), port);
+        web.awaitServer();
+        return web;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    String base() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** Waits until the OpenAI servlet answers (bundles start asynchronously). */
+    void awaitServer() throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < end) {
+            try {
+                if (get("/v1/models").statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the web server did not answer on " + base());
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofMinutes(2)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofMinutes(2))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    <T> T service(Class<T> type) {
+        ServiceTracker<T, T> tracker = new ServiceTracker<>(platform.context(), type, null);
+        tracker.open(true);
+        try {
+            T found = tracker.waitForService(Duration.ofSeconds(30).toMillis());
+            if (found == null) {
+                throw new AssertionError("no " + type.getName() + " service");
+            }
+            return found;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        } finally {
+            tracker.close();
+        }
+    }
+
+    ModelManager models() {
+        return service(ModelManager.class);
+    }
+
+    @Override
+    public void close() throws Exception {
+        platform.close();
+    }
+}

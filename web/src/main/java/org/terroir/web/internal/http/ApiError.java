@@ -1,0 +1,75 @@
+package org.terroir.web.internal.http;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import javax.servlet.http.HttpServletResponse;
+
+import org.terroir.web.internal.Json;
+
+/**
+ * A failure answered with OpenAI's error object: {@code {"error":{"message","type","param","code"}}} and its HTTP
+ * status. Thrown anywhere in a request; the servlet writes it.
+ */
+public final class ApiError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final int status;
+    private final String type;
+    private final String param;
+    private final String code;
+
+    public ApiError(int status, String type, String code, String param, String message) {
+        super(message);
+        this.status = status;
+        this.type = type;
+        this.code = code;
+        this.param = param;
+    }
+
+    public static ApiError badRequest(String code, String param, String message) {
+        return new ApiError(400, "invalid_request_error", code, param, message);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public String param() {
+        return param;
+    }
+
+    /** The error object, as OpenAI writes it. */
+    public Map<String, Object> body() {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("message", getMessage());
+        error.put("type", type);
+        error.put("param", param);
+        error.put("code", code);
+        return Map.of("error", error);
+    }
+
+    /** Writes it, unless the response is already under way (then nothing can be said in HTTP terms). */
+    public void write(HttpServletResponse response) throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        response.resetBuffer();
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        if (status == 401) {
+            response.setHeader("WWW-Authenticate", "Bearer");
+        }
+        response.getWriter().write(Json.OPENAI.toJson(body()));
+        response.getWriter().flush();
+    }
+}

@@ -1,0 +1,137 @@
+package org.terroir.web.internal.keys;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+
+import org.terroir.api.web.ApiKey;
+import org.terroir.api.web.CreatedKey;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.reflect.TypeToken;
+
+/**
+ * API keys in a JSON file, as SHA-256 hashes only. Keys are 32 random bytes: a plain hash (no slow KDF) is enough for
+ * secrets that cannot be guessed, and lets every request be checked quickly.
+ */
+public final class ApiKeyStore {
+    static final String PREFIX = "trr-";
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+    private final Path file;
+    private final SecureRandom random = new SecureRandom();
+    private List<StoredKey> keys;
+
+    /** One key as written to disk. */
+    record StoredKey(String id, String label, String created, String hint, String sha256) {
+        ApiKey toApiKey() {
+            return new ApiKey(id, label, Instant.parse(created), hint);
+        }
+    }
+
+    public ApiKeyStore(Path file) {
+        this.file = file;
+        this.keys = read(file);
+    }
+
+    public synchronized CreatedKey create(String label) {
+        byte[] secretBytes = new byte[32];
+        random.nextBytes(secretBytes);
+        String secret = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
+        byte[] idBytes = new byte[4];
+        random.nextBytes(idBytes);
+        String id = HexFormat.of().formatHex(idBytes);
+        StoredKey stored = new StoredKey(id, label == null ? "" : label.strip(), Instant.now().toString(),
+                secret.substring(0, PREFIX.length() + 4) + "…", sha256(secret));
+        List<StoredKey> next = new ArrayList<>(keys);
+        next.add(stored);
+        write(next);
+        keys = next;
+        return new CreatedKey(stored.toApiKey(), secret);
+    }
+
+    public synchronized List<ApiKey> list() {
+        return keys.stream().map(StoredKey::toApiKey).toList();
+    }
+
+    public synchronized boolean revoke(String id) {
+        List<StoredKey> next = new ArrayList<>(keys);
+        if (!next.removeIf(k -> k.id().equals(id))) {
+            return false;
+        }
+        write(next);
+        keys = next;
+        return true;
+    }
+
+    public boolean verify(String secret) {
+        if (secret == null || !secret.startsWith(PREFIX)) {
+            return false;
+        }
+        byte[] hash = HexFormat.of().parseHex(sha256(secret));
+        boolean found = false;
+        List<StoredKey> current;
+        synchronized (this) {
+            current = keys;
+        }
+        // Every key is compared, in constant time, so that timing tells nothing about which one is close.
+        for (StoredKey key : current) {
+            found |= MessageDigest.isEqual(hash, HexFormat.of().parseHex(key.sha256()));
+        }
+        return found;
+    }
+
+    public synchronized int count() {
+        return keys.size();
+    }
+
+    private static List<StoredKey> read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return List.of();
+        }
+        try {
+            List<StoredKey> read = GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8),
+                    new TypeToken<List<StoredKey>>() {
+                    }.getType());
+            return read == null ? List.of() : List.copyOf(read);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void write(List<StoredKey> next) {
+        try {
+            Files.createDirectories(file.getParent());
+            Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(temp, GSON.toJson(next), StandardCharsets.UTF_8);
+            try {
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String sha256(String secret) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

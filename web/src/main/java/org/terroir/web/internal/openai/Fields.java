@@ -1,0 +1,176 @@
+package org.terroir.web.internal.openai;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.terroir.web.internal.Texts;
+import org.terroir.web.internal.http.ApiError;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+
+/** Typed reads of request fields: each wrong type or missing field becomes a 400 that names the field. */
+final class Fields {
+    private Fields() {
+    }
+
+    static JsonObject parseObject(String body) {
+        JsonElement root;
+        try {
+            root = JsonParser.parseString(body);
+        } catch (JsonParseException | IllegalStateException e) {
+            throw ApiError.badRequest("invalid_json", null, Texts.get("error.json", shortReason(e)));
+        }
+        if (root == null || !root.isJsonObject()) {
+            throw ApiError.badRequest("invalid_json", null, Texts.get("error.json.object"));
+        }
+        return root.getAsJsonObject();
+    }
+
+    private static String shortReason(Exception e) {
+        String message = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
+                : String.valueOf(e.getMessage());
+        return message.length() > 200 ? message.substring(0, 200) + "…" : message;
+    }
+
+    static boolean present(JsonObject o, String name) {
+        return o.has(name) && !o.get(name).isJsonNull();
+    }
+
+    static String requiredString(JsonObject o, String name) {
+        if (!present(o, name)) {
+            throw missing(name);
+        }
+        String value = string(o, name, null);
+        if (value.isBlank()) {
+            throw ApiError.badRequest("invalid_value", name, Texts.get("error.field.empty", name));
+        }
+        return value;
+    }
+
+    static String string(JsonObject o, String name, String fallback) {
+        if (!present(o, name)) {
+            return fallback;
+        }
+        JsonElement e = o.get(name);
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+            throw wrongType(name, "string");
+        }
+        return e.getAsString();
+    }
+
+    static Integer integer(JsonObject o, String name, int min, int max) {
+        if (!present(o, name)) {
+            return null;
+        }
+        JsonElement e = o.get(name);
+        if (!isNumber(e)) {
+            throw wrongType(name, "integer");
+        }
+        double d = e.getAsDouble();
+        if (d != Math.rint(d)) {
+            throw wrongType(name, "integer");
+        }
+        if (d < min || d > max) {
+            throw outOfRange(name, min, max);
+        }
+        return (int) d;
+    }
+
+    static Long longInteger(JsonObject o, String name) {
+        if (!present(o, name)) {
+            return null;
+        }
+        JsonElement e = o.get(name);
+        if (!isNumber(e)) {
+            throw wrongType(name, "integer");
+        }
+        try {
+            return e.getAsJsonPrimitive().getAsBigDecimal().longValueExact();
+        } catch (ArithmeticException | NumberFormatException x) {
+            throw wrongType(name, "integer");
+        }
+    }
+
+    static Float number(JsonObject o, String name, double min, double max) {
+        if (!present(o, name)) {
+            return null;
+        }
+        JsonElement e = o.get(name);
+        if (!isNumber(e)) {
+            throw wrongType(name, "number");
+        }
+        double d = e.getAsDouble();
+        if (!(d >= min && d <= max)) {
+            throw outOfRange(name, min, max);
+        }
+        return (float) d;
+    }
+
+    static boolean bool(JsonObject o, String name, boolean fallback) {
+        if (!present(o, name)) {
+            return fallback;
+        }
+        JsonElement e = o.get(name);
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean()) {
+            throw wrongType(name, "boolean");
+        }
+        return e.getAsBoolean();
+    }
+
+    /** A string or an array of strings (as {@code stop} and {@code input} are). */
+    static List<String> strings(JsonObject o, String name, int maxItems) {
+        if (!present(o, name)) {
+            return List.of();
+        }
+        JsonElement e = o.get(name);
+        List<String> values = new ArrayList<>();
+        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()) {
+            values.add(e.getAsString());
+        } else if (e.isJsonArray()) {
+            for (JsonElement item : e.getAsJsonArray()) {
+                if (!item.isJsonPrimitive() || !item.getAsJsonPrimitive().isString()) {
+                    throw wrongType(name, "string or array of strings");
+                }
+                values.add(item.getAsString());
+            }
+        } else {
+            throw wrongType(name, "string or array of strings");
+        }
+        if (values.size() > maxItems) {
+            throw ApiError.badRequest("invalid_value", name, Texts.get("error.field.tooMany", name, maxItems));
+        }
+        return values;
+    }
+
+    static JsonArray array(JsonObject o, String name) {
+        if (!present(o, name)) {
+            throw missing(name);
+        }
+        JsonElement e = o.get(name);
+        if (!e.isJsonArray()) {
+            throw wrongType(name, "array");
+        }
+        return e.getAsJsonArray();
+    }
+
+    private static boolean isNumber(JsonElement e) {
+        return e.isJsonPrimitive() && ((JsonPrimitive) e).isNumber();
+    }
+
+    static ApiError missing(String name) {
+        return ApiError.badRequest("missing_required_parameter", name, Texts.get("error.field.missing", name));
+    }
+
+    static ApiError wrongType(String name, String type) {
+        return ApiError.badRequest("invalid_type", name, Texts.get("error.field.type", name, type));
+    }
+
+    private static ApiError outOfRange(String name, Object min, Object max) {
+        return ApiError.badRequest("invalid_value", name, Texts.get("error.field.range", name, min, max));
+    }
+}

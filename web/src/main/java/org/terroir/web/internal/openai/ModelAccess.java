@@ -1,0 +1,88 @@
+package org.terroir.web.internal.openai;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import org.terroir.api.TerroirException;
+import org.terroir.api.catalog.LibraryModel;
+import org.terroir.api.catalog.ModelLibrary;
+import org.terroir.api.inference.LoadOptions;
+import org.terroir.api.inference.LoadedModel;
+import org.terroir.api.inference.ModelManager;
+import org.terroir.web.internal.Texts;
+import org.terroir.web.internal.http.ApiError;
+
+/**
+ * Finds the model a request names: a loaded one (by id, name or file name), else a model of the library, loaded on
+ * demand (the runtime unloads it again after its idle time). File paths are refused unless the configuration allows
+ * them: a program on the network must not make the server open any file it likes.
+ */
+final class ModelAccess {
+    private final ModelManager manager;
+    private final ModelLibrary library;
+    private final boolean allowPaths;
+
+    ModelAccess(ModelManager manager, ModelLibrary library, boolean allowPaths) {
+        this.manager = manager;
+        this.library = library;
+        this.allowPaths = allowPaths;
+    }
+
+    LoadedModel forGeneration(String name) {
+        return manager.find(name).filter(LoadedModel::isAlive)
+                .orElseGet(() -> load(name, LoadOptions.defaults()));
+    }
+
+    LoadedModel forEmbeddings(String name) {
+        Optional<LoadedModel> loaded = manager.find(name).filter(LoadedModel::isAlive);
+        if (loaded.isPresent() && loaded.get().supportsEmbeddings()) {
+            return loaded.get();
+        }
+        return load(loaded.map(m -> m.descriptor().path().toString()).orElse(name),
+                LoadOptions.defaults().withEmbeddings(true), loaded.isPresent());
+    }
+
+    private LoadedModel load(String name, LoadOptions options) {
+        return load(name, options, false);
+    }
+
+    private LoadedModel load(String name, LoadOptions options, boolean trusted) {
+        String ref = trusted ? name : reference(name);
+        try {
+            return manager.load(ref, options);
+        } catch (TerroirException e) {
+            if ("model.notFound".equals(e.code())) {
+                throw notFound(name);
+            }
+            throw new ApiError(500, "server_error", "model_load_failed", "model", e.getMessage());
+        }
+    }
+
+    /** What to hand the manager for a name that is not loaded. */
+    private String reference(String name) {
+        if (library != null) {
+            Optional<LibraryModel> found = library.find(name);
+            if (found.isPresent()) {
+                return found.get().path().toString();
+            }
+        }
+        if (allowPaths && isPath(name)) {
+            return name;
+        }
+        throw notFound(name);
+    }
+
+    private static boolean isPath(String name) {
+        try {
+            return Path.of(name).isAbsolute() || name.startsWith("~/") || name.startsWith("./");
+        } catch (InvalidPathException e) {
+            return false;
+        }
+    }
+
+    private static ApiError notFound(String name) {
+        return new ApiError(404, "invalid_request_error", "model_not_found", "model",
+                Texts.get("error.model.unknown", name));
+    }
+}

@@ -1,0 +1,318 @@
+package org.terroir.web.internal.openai;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import javax.servlet.Servlet;
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+import org.terroir.api.TerroirException;
+import org.terroir.api.catalog.LibraryModel;
+import org.terroir.api.catalog.ModelLibrary;
+import org.terroir.api.inference.ChatMessage;
+import org.terroir.api.inference.Generation;
+import org.terroir.api.inference.GenerationException;
+import org.terroir.api.inference.GenerationRequest;
+import org.terroir.api.inference.GenerationStats;
+import org.terroir.api.inference.LoadedModel;
+import org.terroir.api.inference.LoadedModelInfo;
+import org.terroir.api.inference.ModelManager;
+import org.terroir.web.internal.Json;
+import org.terroir.web.internal.Texts;
+import org.terroir.web.internal.WebConfig;
+import org.terroir.web.internal.http.ApiError;
+import org.terroir.web.internal.http.BoundedBody;
+import org.terroir.web.internal.http.Capacity;
+import org.terroir.web.internal.http.Sse;
+
+import com.google.gson.JsonObject;
+
+/**
+ * The OpenAI-compatible API under {@code /v1/}: models, chat completions, completions and embeddings, streamed or not.
+ * Generation runs on the backend's thread and hands its text over a queue; this thread writes it, so that a client that
+ * went away is noticed at the next write and its generation cancelled.
+ */
+@Component(service = Servlet.class, configurationPid = WebConfig.PID)
+@HttpWhiteboardServletPattern("/v1/*")
+public class OpenAiServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+    private static final System.Logger LOG = System.getLogger(OpenAiServlet.class.getName());
+    /** Tokens the chat template adds around each message, for the prompt length check before generating. */
+    private static final int TEMPLATE_TOKENS_PER_MESSAGE = 4;
+
+    @Reference
+    private transient ModelManager manager;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private transient volatile ModelLibrary library;
+
+    private transient WebConfig config;
+    private transient Capacity capacity;
+
+    @Activate
+    void activate(WebConfig config) {
+        this.config = config;
+        this.capacity = new Capacity(config.maxConcurrent(), config.maxQueued(),
+                TimeUnit.SECONDS.toMillis(config.queueTimeoutSeconds()));
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String path = request.getPathInfo() == null ? "" : request.getPathInfo();
+        try {
+            switch (request.getMethod() + " " + path) {
+                case "GET /models" -> writeJson(response, models());
+                case "POST /chat/completions" -> complete(Requests.chat(body(request)), true, response);
+                case "POST /completions" -> complete(Requests.text(body(request)), false, response);
+                case "POST /embeddings" -> embeddings(Requests.embedding(body(request)), response);
+                default -> throw new ApiError(
+                        path.equals("/models") || path.endsWith("completions") || path.equals("/embeddings") ? 405
+                                : 404,
+                        "invalid_request_error", "unknown_url", null,
+                        Texts.get("error.url", request.getMethod(), request.getRequestURI()));
+            }
+        } catch (ApiError e) {
+            e.write(response);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "request failed: " + request.getRequestURI(), e);
+            new ApiError(500, "server_error", "internal_error", null, e.getMessage() == null ? e.toString()
+                    : e.getMessage()).write(response);
+        }
+    }
+
+    private JsonObject body(HttpServletRequest request) throws IOException {
+        String type = request.getContentType();
+        if (type != null && !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            throw new ApiError(415, "invalid_request_error", "unsupported_media_type", null,
+                    Texts.get("error.contentType", type));
+        }
+        return Fields.parseObject(BoundedBody.read(request.getInputStream(), request.getContentLengthLong(),
+                config.maxBodyBytes()));
+    }
+
+    private Responses.ModelList models() {
+        List<Responses.Model> models = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (LoadedModelInfo info : manager.loaded()) {
+            seen.add(info.descriptor().path().toString());
+            models.add(new Responses.Model(info.id(), "model", info.loadedAt().getEpochSecond(), "terroir"));
+        }
+        ModelLibrary lib = library;
+        if (lib != null) {
+            for (LibraryModel m : lib.list()) {
+                if (seen.add(m.path().toString())) {
+                    models.add(new Responses.Model(m.name(), "model", modified(m), "terroir"));
+                }
+            }
+        }
+        return new Responses.ModelList("list", models);
+    }
+
+    private static long modified(LibraryModel model) {
+        try {
+            return Files.getLastModifiedTime(model.path()).toInstant().getEpochSecond();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private void complete(Requests.Completion call, boolean chat, HttpServletResponse response) throws IOException {
+        try (Capacity.Slot slot = capacity.acquire()) {
+            LoadedModel model = access().forGeneration(call.model());
+            int promptTokens = promptTokens(model, call);
+            if (promptTokens >= model.contextLength()) {
+                throw contextExceeded(promptTokens, model.contextLength());
+            }
+            int maxTokens = call.maxTokens() == null ? model.contextLength() : call.maxTokens();
+            GenerationRequest request = chat
+                    ? GenerationRequest.chat(call.messages(), call.sampling().withMaxTokens(maxTokens))
+                    : GenerationRequest.completion(call.prompt(), call.sampling().withMaxTokens(maxTokens));
+            String id = (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
+            long created = Instant.now().getEpochSecond();
+            if (call.stream()) {
+                stream(model, request, call, chat, id, created, response);
+            } else {
+                GenerationStats stats = await(model.generate(request, text -> {
+                }));
+                Responses.Usage usage = Responses.Usage.of(stats.promptTokens(), stats.generatedTokens());
+                String finish = Responses.finishReason(stats.finishReason());
+                writeJson(response, chat
+                        ? new Responses.ChatCompletion(id, "chat.completion", created, call.model(),
+                                List.of(new Responses.ChatChoice(0,
+                                        new Responses.Message("assistant", stats.text()), null, finish)),
+                                usage, "terroir")
+                        : new Responses.TextCompletion(id, "text_completion", created, call.model(),
+                                List.of(new Responses.TextChoice(stats.text(), 0, null, finish)), usage));
+            }
+        }
+    }
+
+    private void stream(LoadedModel model, GenerationRequest request, Requests.Completion call, boolean chat,
+            String id, long created, HttpServletResponse response) throws IOException {
+        BlockingQueue<String> pieces = new LinkedBlockingQueue<>();
+        Generation generation = model.generate(request, pieces::add);
+        CompletableFuture<GenerationStats> result = generation.result();
+        Sse sse = null;
+        try {
+            sse = new Sse(response);
+            if (chat) {
+                sse.data(chunk(id, created, call, new Responses.Delta("assistant", ""), null, null));
+            }
+            while (true) {
+                String piece = pieces.poll(100, TimeUnit.MILLISECONDS);
+                if (piece == null && result.isDone() && pieces.isEmpty()) {
+                    break;
+                }
+                if (piece != null) {
+                    sse.data(chat ? chunk(id, created, call, new Responses.Delta(null, piece), null, null)
+                            : textChunk(id, created, call, piece, null, null));
+                }
+            }
+            GenerationStats stats = await(generation);
+            String finish = Responses.finishReason(stats.finishReason());
+            sse.data(chat ? chunk(id, created, call, new Responses.Delta(null, null), finish, null)
+                    : textChunk(id, created, call, "", finish, null));
+            if (call.includeUsage()) {
+                Responses.Usage usage = Responses.Usage.of(stats.promptTokens(), stats.generatedTokens());
+                sse.data(Json.OPENAI.toJson(new Responses.ChatChunk(id,
+                        chat ? "chat.completion.chunk" : "text_completion", created, call.model(), List.of(), usage,
+                        "terroir")));
+            }
+            sse.done();
+        } catch (IOException e) {
+            // The client went away: nobody will read the rest.
+            generation.cancel();
+            LOG.log(System.Logger.Level.DEBUG, "client left, generation {0} cancelled", id);
+        } catch (InterruptedException e) {
+            generation.cancel();
+            Thread.currentThread().interrupt();
+        } catch (ApiError e) {
+            generation.cancel();
+            if (sse == null || !response.isCommitted()) {
+                throw e;
+            }
+            // Headers are gone: the error travels as one more event, as OpenAI does mid-stream.
+            try {
+                sse.data(Json.OPENAI.toJson(e.body()));
+            } catch (IOException gone) {
+                // Nothing more to tell anyone.
+            }
+        }
+    }
+
+    private String chunk(String id, long created, Requests.Completion call, Responses.Delta delta, String finish,
+            Responses.Usage usage) {
+        return Json.OPENAI.toJson(new Responses.ChatChunk(id, "chat.completion.chunk", created, call.model(),
+                List.of(new Responses.ChunkChoice(0, delta, null, finish)), usage, "terroir"));
+    }
+
+    private String textChunk(String id, long created, Requests.Completion call, String text, String finish,
+            Responses.Usage usage) {
+        return Json.OPENAI.toJson(new Responses.TextCompletion(id, "text_completion", created, call.model(),
+                List.of(new Responses.TextChoice(text, 0, null, finish)), usage));
+    }
+
+    /** The prompt's tokens as the model counts them (the chat template's own tokens estimated). */
+    private static int promptTokens(LoadedModel model, Requests.Completion call) {
+        if (call.prompt() != null) {
+            return model.tokenize(call.prompt()).length;
+        }
+        int total = 0;
+        for (ChatMessage message : call.messages()) {
+            total += model.tokenize(message.content()).length + TEMPLATE_TOKENS_PER_MESSAGE;
+        }
+        return total;
+    }
+
+    private static ApiError contextExceeded(int promptTokens, int context) {
+        return ApiError.badRequest("context_length_exceeded", "messages",
+                Texts.get("error.context", promptTokens, context));
+    }
+
+    private static GenerationStats await(Generation generation) {
+        try {
+            return generation.result().join();
+        } catch (CompletionException e) {
+            throw fromGeneration(e.getCause() == null ? e : e.getCause());
+        }
+    }
+
+    private static RuntimeException fromGeneration(Throwable failure) {
+        if (failure instanceof TerroirException t) {
+            String code = t.code() == null ? "" : t.code();
+            if (code.endsWith("prompt.too.long") || code.endsWith("prompt.tooLong")) {
+                return ApiError.badRequest("context_length_exceeded", "messages", t.getMessage());
+            }
+            return new ApiError(failure instanceof GenerationException ? 500 : 500, "server_error", code,
+                    null, t.getMessage());
+        }
+        return new ApiError(500, "server_error", "internal_error", null, String.valueOf(failure.getMessage()));
+    }
+
+    private void embeddings(Requests.Embedding call, HttpServletResponse response) throws IOException {
+        try (Capacity.Slot slot = capacity.acquire()) {
+            LoadedModel model = access().forEmbeddings(call.model());
+            int tokens = 0;
+            for (String text : call.input()) {
+                int count = model.tokenize(text).length;
+                if (count > model.contextLength()) {
+                    throw ApiError.badRequest("context_length_exceeded", "input",
+                            Texts.get("error.context", count, model.contextLength()));
+                }
+                tokens += count;
+            }
+            List<float[]> vectors;
+            try {
+                vectors = model.embed(call.input());
+            } catch (TerroirException e) {
+                throw fromGeneration(e);
+            }
+            List<Responses.EmbeddingData> data = new ArrayList<>();
+            for (int i = 0; i < vectors.size(); i++) {
+                data.add(new Responses.EmbeddingData("embedding", i,
+                        call.base64() ? base64(vectors.get(i)) : vectors.get(i)));
+            }
+            writeJson(response, new Responses.EmbeddingList("list", data, call.model(),
+                    new Responses.EmbeddingUsage(tokens, tokens)));
+        }
+    }
+
+    /** OpenAI's base64 encoding: the float32 values, little-endian. */
+    static String base64(float[] vector) {
+        ByteBuffer buffer = ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.asFloatBuffer().put(vector);
+        return Base64.getEncoder().encodeToString(buffer.array());
+    }
+
+    private ModelAccess access() {
+        return new ModelAccess(manager, library, config.allowModelPaths());
+    }
+
+    private static void writeJson(HttpServletResponse response, Object body) throws IOException {
+        response.setStatus(200);
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.getWriter().write(Json.OPENAI.toJson(body));
+    }
+}

@@ -1,0 +1,159 @@
+package org.terroir.web.internal.openai;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.terroir.api.inference.ChatMessage;
+import org.terroir.api.inference.Sampling;
+import org.terroir.web.internal.Texts;
+import org.terroir.web.internal.http.ApiError;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+
+/** OpenAI request bodies, validated and turned into Terroir values. */
+final class Requests {
+    /** Most stop sequences OpenAI accepts. */
+    static final int MAX_STOP = 4;
+
+    private Requests() {
+    }
+
+    /** A chat or text completion request. {@code maxTokens} is null when the client set none. */
+    record Completion(String model, List<ChatMessage> messages, String prompt, Integer maxTokens, Sampling sampling,
+            boolean stream, boolean includeUsage) {
+    }
+
+    record Embedding(String model, List<String> input, boolean base64) {
+    }
+
+    static Completion chat(JsonObject body) {
+        String model = Fields.requiredString(body, "model");
+        JsonArray array = Fields.array(body, "messages");
+        if (array.isEmpty()) {
+            throw ApiError.badRequest("invalid_value", "messages", Texts.get("error.messages.empty"));
+        }
+        List<ChatMessage> messages = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            messages.add(message(array.get(i), "messages[" + i + "]"));
+        }
+        return completion(body, model, messages, null);
+    }
+
+    static Completion text(JsonObject body) {
+        String model = Fields.requiredString(body, "model");
+        if (!Fields.present(body, "prompt")) {
+            throw Fields.missing("prompt");
+        }
+        List<String> prompts = Fields.strings(body, "prompt", Integer.MAX_VALUE);
+        if (prompts.size() != 1) {
+            throw ApiError.badRequest("invalid_value", "prompt", Texts.get("error.prompt.one"));
+        }
+        return completion(body, model, List.of(), prompts.get(0));
+    }
+
+    private static Completion completion(JsonObject body, String model, List<ChatMessage> messages, String prompt) {
+        Integer n = Fields.integer(body, "n", 1, 128);
+        if (n != null && n != 1) {
+            throw ApiError.badRequest("invalid_value", "n", Texts.get("error.n"));
+        }
+        Integer maxTokens = Fields.integer(body, "max_completion_tokens", 1, Integer.MAX_VALUE);
+        Integer legacy = Fields.integer(body, "max_tokens", 1, Integer.MAX_VALUE);
+        maxTokens = maxTokens != null ? maxTokens : legacy;
+        Sampling sampling = Sampling.defaults();
+        Float temperature = Fields.number(body, "temperature", 0, 2);
+        if (temperature != null) {
+            sampling = sampling.withTemperature(temperature);
+        }
+        Float topP = Fields.number(body, "top_p", 0, 1);
+        if (topP != null) {
+            sampling = sampling.withTopP(topP);
+        }
+        Long seed = Fields.longInteger(body, "seed");
+        if (seed != null) {
+            sampling = sampling.withSeed(seed);
+        }
+        List<String> stop = Fields.strings(body, "stop", MAX_STOP);
+        if (stop.stream().anyMatch(String::isEmpty)) {
+            throw ApiError.badRequest("invalid_value", "stop", Texts.get("error.field.empty", "stop"));
+        }
+        sampling = sampling.withStop(stop);
+        boolean stream = Fields.bool(body, "stream", false);
+        boolean includeUsage = false;
+        if (Fields.present(body, "stream_options")) {
+            JsonElement options = body.get("stream_options");
+            if (!options.isJsonObject()) {
+                throw Fields.wrongType("stream_options", "object");
+            }
+            includeUsage = Fields.bool(options.getAsJsonObject(), "include_usage", false);
+        }
+        return new Completion(model, messages, prompt, maxTokens, sampling, stream, includeUsage);
+    }
+
+    private static ChatMessage message(JsonElement element, String where) {
+        if (!element.isJsonObject()) {
+            throw Fields.wrongType(where, "object");
+        }
+        JsonObject o = element.getAsJsonObject();
+        String role = Fields.present(o, "role") ? Fields.string(o, "role", null) : null;
+        if (role == null) {
+            throw Fields.missing(where + ".role");
+        }
+        ChatMessage.Role parsed = switch (role.toLowerCase(Locale.ROOT)) {
+            case "system", "developer" -> ChatMessage.Role.SYSTEM;
+            case "user" -> ChatMessage.Role.USER;
+            case "assistant" -> ChatMessage.Role.ASSISTANT;
+            default -> throw ApiError.badRequest("invalid_value", where + ".role",
+                    Texts.get("error.role", role));
+        };
+        return new ChatMessage(parsed, content(o, where + ".content", parsed));
+    }
+
+    /** {@code content} as a string, or as an array of text parts (other parts cannot be read by these models). */
+    private static String content(JsonObject o, String where, ChatMessage.Role role) {
+        if (!Fields.present(o, "content")) {
+            if (role == ChatMessage.Role.ASSISTANT) {
+                return "";
+            }
+            throw Fields.missing(where);
+        }
+        JsonElement c = o.get("content");
+        if (c.isJsonPrimitive() && c.getAsJsonPrimitive().isString()) {
+            return c.getAsString();
+        }
+        if (!c.isJsonArray()) {
+            throw Fields.wrongType(where, "string or array of text parts");
+        }
+        StringBuilder text = new StringBuilder();
+        for (JsonElement part : c.getAsJsonArray()) {
+            if (!part.isJsonObject()) {
+                throw Fields.wrongType(where, "string or array of text parts");
+            }
+            JsonObject p = part.getAsJsonObject();
+            String type = Fields.string(p, "type", "text");
+            if (!type.equals("text")) {
+                throw ApiError.badRequest("invalid_value", where, Texts.get("error.part", type));
+            }
+            text.append(Fields.string(p, "text", ""));
+        }
+        return text.toString();
+    }
+
+    static Embedding embedding(JsonObject body) {
+        String model = Fields.requiredString(body, "model");
+        if (!Fields.present(body, "input")) {
+            throw Fields.missing("input");
+        }
+        List<String> input = Fields.strings(body, "input", 2048);
+        if (input.isEmpty()) {
+            throw ApiError.badRequest("invalid_value", "input", Texts.get("error.field.empty", "input"));
+        }
+        String format = Fields.string(body, "encoding_format", "float");
+        if (!format.equals("float") && !format.equals("base64")) {
+            throw ApiError.badRequest("invalid_value", "encoding_format", Texts.get("error.encoding", format));
+        }
+        return new Embedding(model, input, format.equals("base64"));
+    }
+}
