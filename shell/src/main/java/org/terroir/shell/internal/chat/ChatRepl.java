@@ -83,6 +83,7 @@ public final class ChatRepl {
             try {
                 line = reader.readLine(prompt);
             } catch (UserInterruptException e) {
+                Thread.interrupted(); // the reader may leave the flag set; it must not stop the next answer
                 continue; // Ctrl-C at the prompt drops the line, not the chat
             } catch (EndOfFileException e) {
                 return;
@@ -105,12 +106,16 @@ public final class ChatRepl {
                 }
             } catch (TerroirException e) {
                 out.println(ChatTexts.get("error", e.getMessage()));
+            } catch (RuntimeException e) {
+                // whatever goes wrong with one message or command, the chat and its history go on
+                out.println(ChatTexts.get("error", e));
             }
             out.flush();
         }
     }
 
     private void answer(String text) {
+        Thread.interrupted(); // a Ctrl-C that arrived at the prompt is not meant for this answer
         String prefix = ChatTexts.get("role.assistant") + " ";
         java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
         ChatTurn turn = chat.send(conversationId, text, new ChatListener() {

@@ -173,6 +173,17 @@ class ChatReplTest {
     }
 
     @Test
+    void ctrlCAtThePromptKeepsTheChat() throws Exception {
+        start("en", null, "tiny", null);
+        waitFor("/help lists the commands", 1);
+        terminal.raise(Signal.INT);
+        waitFor("you> ", 2); // a fresh prompt: the line was dropped, the chat goes on
+        type("after the interrupt");
+        waitFor("echo: after the interrupt", 1);
+        leave();
+    }
+
+    @Test
     void continuesAConversationInFrench() throws Exception {
         var c = chat.create(org.terroir.api.chat.ConversationSettings.empty().withModelRef("tiny"));
         chat.send(c.id(), "premier message", org.terroir.api.chat.ChatListener.NONE).result().get(10, TimeUnit.SECONDS);
