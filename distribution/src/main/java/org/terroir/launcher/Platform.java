@@ -78,6 +78,8 @@ public final class Platform implements AutoCloseable {
         props.put("felix.fileinstall.noInitialDelay", "true");
         props.put("felix.fileinstall.bundles.new.start", "true");
         props.put("felix.fileinstall.log.level", "2");
+        // conf/ is the user's: Terroir reads it and never rewrites it.
+        props.put("felix.fileinstall.enableConfigSave", "false");
         props.put("felix.log.level", "1");
         props.put("ds.loglevel", "warn");
         // Framework and DS settings can be tuned from the command line (JAVA_OPTS=-Dds.loglevel=debug).
@@ -108,9 +110,19 @@ public final class Platform implements AutoCloseable {
             }
         }
         framework.start();
+        // ConfigAdmin and FileInstall first, and conf/ applied before anything else starts: components then come
+        // up with the user's settings (a port, an endpoint) instead of the defaults for a moment.
+        List<String> first = List.of("org.apache.felix.configadmin", "org.apache.felix.fileinstall");
         // The shell's console starts last, so that the commands it greets the user with are already there.
-        installed.sort(java.util.Comparator.comparing(b -> "org.apache.felix.gogo.jline".equals(b.getSymbolicName())));
+        installed.sort(java.util.Comparator.comparingInt(b -> first.contains(String.valueOf(b.getSymbolicName())) ? 0
+                : "org.apache.felix.gogo.jline".equals(b.getSymbolicName()) ? 2 : 1));
+        Platform platform = new Platform(framework, home, dist);
+        boolean confApplied = false;
         for (Bundle bundle : installed) {
+            if (!confApplied && !first.contains(String.valueOf(bundle.getSymbolicName()))) {
+                platform.watchConfigurations();
+                confApplied = true;
+            }
             if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
                 try {
                     bundle.start();
@@ -121,8 +133,6 @@ public final class Platform implements AutoCloseable {
                 }
             }
         }
-        Platform platform = new Platform(framework, home, dist);
-        platform.watchConfigurations();
         return platform;
     }
 
@@ -162,11 +172,37 @@ public final class Platform implements AutoCloseable {
             properties.put("felix.fileinstall.dir", home.resolve("conf").toString());
             properties.put("felix.fileinstall.poll", "1000");
             properties.put("felix.fileinstall.noInitialDelay", "true");
+            properties.put("felix.fileinstall.enableConfigSave", "false");
             configuration.getClass().getMethod("update", java.util.Dictionary.class).invoke(configuration,
                     properties);
+            awaitConfigurations(admin);
         } catch (ReflectiveOperationException e) {
             System.getLogger(Platform.class.getName()).log(System.Logger.Level.WARNING,
                     "conf/ will not be watched", e);
+        }
+    }
+
+    /** Waits (a few seconds at most) until FileInstall has given ConfigAdmin every file of conf/. */
+    private void awaitConfigurations(Object admin) throws ReflectiveOperationException {
+        long files;
+        try (Stream<Path> list = Files.list(home.resolve("conf"))) {
+            files = list.filter(p -> p.toString().endsWith(".cfg") || p.toString().endsWith(".config")).count();
+        } catch (IOException e) {
+            return;
+        }
+        java.lang.reflect.Method listing = admin.getClass().getMethod("listConfigurations", String.class);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (files > 0 && System.nanoTime() < end) {
+            Object[] found = (Object[]) listing.invoke(admin, "(felix.fileinstall.filename=*)");
+            if (found != null && found.length >= files) {
+                return;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
