@@ -37,7 +37,8 @@ import org.terroir.gguf.GgufReader;
 /** The commands to load models and talk to them: backends, inspect, load, ps, unload, ask. */
 @Component(service = ModelCommands.class, property = {"osgi.command.scope=terroir",
         "osgi.command.function=backends", "osgi.command.function=inspect", "osgi.command.function=load",
-        "osgi.command.function=ps", "osgi.command.function=unload", "osgi.command.function=ask"})
+        "osgi.command.function=ps", "osgi.command.function=unload", "osgi.command.function=ask",
+        "osgi.command.function=embed"})
 public class ModelCommands {
     @Reference
     private ModelManager models;
@@ -210,6 +211,47 @@ public class ModelCommands {
         }
         out.println();
         out.println(statsLine(stats));
+    }
+
+    @Descriptor("embed texts with the current model (or --model) and show how close they are to each other")
+    public void embed(CommandSession session,
+            @Descriptor("model to use (default: the current one)")
+            @Parameter(names = {"-m", "--model"}, absentValue = "") String model,
+            @Descriptor("texts, each in quotes") String... texts) {
+        if (texts.length == 0) {
+            throw new TerroirException("embed.empty", TEXTS.get("embed.empty"));
+        }
+        LoadedModel target = pick(model);
+        if (!target.supportsEmbeddings()) {
+            throw new TerroirException("embed.unsupported", TEXTS.get("embed.unsupported",
+                    target.descriptor().name()));
+        }
+        List<float[]> vectors = target.embed(List.of(texts));
+        PrintStream out = session.getConsole();
+        out.println(TEXTS.get("embed.dimensions", vectors.size(), vectors.get(0).length));
+        if (vectors.size() > 1) {
+            out.println(TEXTS.get("embed.similarity"));
+            for (int i = 0; i < vectors.size(); i++) {
+                StringBuilder row = new StringBuilder(String.format("  %2d ", i + 1));
+                for (int j = 0; j < vectors.size(); j++) {
+                    row.append(String.format(ShellLocale.get(), "%7.3f", cosine(vectors.get(i), vectors.get(j))));
+                }
+                row.append("  ").append(texts[i].length() > 40 ? texts[i].substring(0, 39) + "…" : texts[i]);
+                out.println(row);
+            }
+        }
+    }
+
+    static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += a[i] * (double) b[i];
+            na += a[i] * (double) a[i];
+            nb += b[i] * (double) b[i];
+        }
+        return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
     }
 
     private LoadedModel pick(String model) {
