@@ -80,6 +80,29 @@ final class WebPlatform implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    HttpResponse<String> withKey(String path, String key) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(base() + path)).header("Authorization", "Bearer " + key)
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Waits until a GET answers this status (the server restarts when its address changes). */
+    void awaitStatus(String path, int status) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        int last = -1;
+        while (System.nanoTime() < end) {
+            try {
+                last = get(path).statusCode();
+                if (last == status) {
+                    return;
+                }
+            } catch (IOException e) {
+                // restarting
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("GET " + path + " answered " + last + ", not " + status);
+    }
+
     <T> T service(Class<T> type) {
         ServiceTracker<T, T> tracker = new ServiceTracker<>(platform.context(), type, null);
         tracker.open(true);

@@ -64,12 +64,14 @@ public final class ApiError extends RuntimeException {
         }
         response.resetBuffer();
         response.setStatus(status);
-        response.setContentType("application/json");
-        response.setCharacterEncoding("UTF-8");
+        response.setContentType("application/json;charset=utf-8");
         if (status == 401) {
             response.setHeader("WWW-Authenticate", "Bearer");
         }
-        response.getWriter().write(Json.OPENAI.toJson(body()));
-        response.getWriter().flush();
+        // A known length: the client reads the whole answer even when the connection closes right after it.
+        byte[] bytes = Json.OPENAI.toJson(body()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+        response.flushBuffer();
     }
 }

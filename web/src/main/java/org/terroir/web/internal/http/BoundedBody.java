@@ -9,6 +9,8 @@ import org.terroir.web.internal.Texts;
 
 /** Reads a request body without ever holding more than the limit: a client cannot fill the memory. */
 public final class BoundedBody {
+    static final long DRAIN_CAP = 16L * 1024 * 1024;
+
     private BoundedBody() {
     }
 
@@ -29,11 +31,28 @@ public final class BoundedBody {
         for (int n; (n = in.read(buffer)) >= 0;) {
             total += n;
             if (total > limit) {
+                drain(in, limit);
                 throw tooLarge(limit);
             }
             out.write(buffer, 0, n);
         }
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Reads and drops what follows (up to {@value #DRAIN_CAP} bytes) so that the client, still sending, can read the
+     * 413 instead of a broken connection. Nothing is kept: this costs bandwidth, never memory.
+     */
+    private static void drain(InputStream in, long limit) {
+        byte[] sink = new byte[64 * 1024];
+        long dropped = 0;
+        try {
+            for (int n; dropped < DRAIN_CAP && (n = in.read(sink)) >= 0;) {
+                dropped += n;
+            }
+        } catch (IOException e) {
+            // The client gave up: nothing more to do.
+        }
     }
 
     private static ApiError tooLarge(long limit) {
