@@ -1,0 +1,48 @@
+package org.terroir.shell.internal.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.Test;
+import org.terroir.api.web.WebStatus;
+
+class WebMessagesTest {
+    @Test
+    void everyTextExistsInFrenchAndEnglish() {
+        Set<String> en = new TreeSet<>(WebCommands.TEXTS.bundle(Locale.ENGLISH).keySet());
+        Set<String> fr = new TreeSet<>(WebCommands.TEXTS.bundle(Locale.FRENCH).keySet());
+        assertFalse(en.isEmpty());
+        assertEquals(en, fr);
+        assertEquals("À l'écoute sur 127.0.0.1, port 8181",
+                WebCommands.TEXTS.get(Locale.FRENCH, "serve.address", "127.0.0.1", 8181));
+    }
+
+    @Test
+    void serveSaysWhetherAKeyIsNeeded() {
+        String local = print(new WebStatus(true, List.of("http://127.0.0.1:8181/"), "127.0.0.1", 8181, false, 0,
+                List.of()));
+        assertTrue(local.contains("http://127.0.0.1:8181/v1"), local);
+        assertTrue(local.contains("port 8181"), "no digit grouping in a port: " + local);
+        assertTrue(local.contains("no key needed"), local);
+        String open = print(new WebStatus(true, List.of("http://192.168.1.2:8181/", "http://127.0.0.1:8181/"),
+                "0.0.0.0", 8181, true, 2, List.of("https://example.org")));
+        assertTrue(open.contains("needs a key (2 key(s)"), open);
+        assertTrue(open.contains("https://example.org"), open);
+        assertTrue(print(new WebStatus(false, List.of(), "", -1, false, 0, List.of())).contains("not running"));
+    }
+
+    private static String print(WebStatus status) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        new WebCommands().print(new PrintStream(bytes, true, StandardCharsets.UTF_8), status);
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+}
