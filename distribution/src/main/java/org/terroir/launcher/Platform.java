@@ -124,16 +124,42 @@ public final class Platform implements AutoCloseable {
                 confApplied = true;
             }
             if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+                ClassLoader previous = Thread.currentThread().getContextClassLoader();
                 try {
+                    if ("org.apache.felix.gogo.jline".equals(bundle.getSymbolicName())) {
+                        // JLine finds its terminal providers through the context class loader of the thread that
+                        // builds the terminal: Gogo's console thread, started from here. Without JLine's own loader
+                        // it falls back to a dumb terminal, where Ctrl-C stops the whole platform.
+                        Thread.currentThread().setContextClassLoader(jlineLoader(installed));
+                    }
                     bundle.start();
                 } catch (BundleException e) {
                     // One broken bundle must not take the platform down: the rest still serve, and lb shows it.
                     System.getLogger(Platform.class.getName()).log(System.Logger.Level.ERROR,
                             "bundle " + bundle.getSymbolicName() + " did not start: " + e.getMessage());
+                } finally {
+                    Thread.currentThread().setContextClassLoader(previous);
                 }
             }
         }
         return platform;
+    }
+
+    private static ClassLoader jlineLoader(List<Bundle> bundles) {
+        for (Bundle b : bundles) {
+            if ("org.jline".equals(b.getSymbolicName())) {
+                try {
+                    b.start();
+                } catch (BundleException e) {
+                    break;
+                }
+                org.osgi.framework.wiring.BundleWiring wiring = b.adapt(org.osgi.framework.wiring.BundleWiring.class);
+                if (wiring != null) {
+                    return wiring.getClassLoader();
+                }
+            }
+        }
+        return Thread.currentThread().getContextClassLoader();
     }
 
     private static boolean isApi(Path jar) {
