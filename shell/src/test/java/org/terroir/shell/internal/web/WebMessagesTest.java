@@ -40,9 +40,20 @@ class WebMessagesTest {
         assertTrue(print(new WebStatus(false, List.of(), "", -1, false, 0, List.of())).contains("not running"));
     }
 
+    /** In English whatever the machine's language, and the setting put back as it was. */
     private static String print(WebStatus status) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        new WebCommands().print(new PrintStream(bytes, true, StandardCharsets.UTF_8), status);
-        return bytes.toString(StandardCharsets.UTF_8);
+        String before = System.getProperty(org.terroir.api.i18n.Texts.LANG_PROPERTY);
+        System.setProperty(org.terroir.api.i18n.Texts.LANG_PROPERTY, "en");
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            new WebCommands().print(new PrintStream(bytes, true, StandardCharsets.UTF_8), status);
+            return bytes.toString(StandardCharsets.UTF_8);
+        } finally {
+            if (before == null) {
+                System.clearProperty(org.terroir.api.i18n.Texts.LANG_PROPERTY);
+            } else {
+                System.setProperty(org.terroir.api.i18n.Texts.LANG_PROPERTY, before);
+            }
+        }
     }
 }
