@@ -110,9 +110,11 @@ public final class Platform implements AutoCloseable {
             }
         }
         framework.start();
-        // ConfigAdmin and FileInstall first, and conf/ applied before anything else starts: components then come
-        // up with the user's settings (a port, an endpoint) instead of the defaults for a moment.
-        List<String> first = List.of("org.apache.felix.configadmin", "org.apache.felix.fileinstall");
+        // The ServiceLoader mediator (SLF4J 2 needs it), ConfigAdmin and FileInstall first, and conf/ applied before
+        // anything else starts: components then come up with the user's settings (a port, an endpoint) instead of
+        // the defaults for a moment.
+        List<String> first = List.of("org.apache.aries.spifly.dynamic.bundle", "org.apache.felix.configadmin",
+                "org.apache.felix.fileinstall");
         // The shell's console starts last, so that the commands it greets the user with are already there.
         installed.sort(java.util.Comparator.comparingInt(b -> first.contains(String.valueOf(b.getSymbolicName())) ? 0
                 : "org.apache.felix.gogo.jline".equals(b.getSymbolicName()) ? 2 : 1));

@@ -68,12 +68,17 @@ final class PlatformFixture implements AutoCloseable {
 
     /** Runs shell commands as the non-interactive launcher does. */
     Result shell(String commands) {
+        return shell(commands, "");
+    }
+
+    /** Runs shell commands with {@code input} as what the user types (for interactive commands such as chat). */
+    Result shell(String commands, String input) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status;
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
                 PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            status = platform.execute(commands, new ByteArrayInputStream(new byte[0]), o, e);
+            status = platform.execute(commands, new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), o, e);
         }
         return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
