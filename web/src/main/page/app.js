@@ -99,7 +99,7 @@
       el('p', { text: e.description || '' }),
       el('ul', {}, (e.files || []).filter((f) => f.name.toLowerCase().endsWith('.gguf')).slice(0, 6).map((f) => el('li', {},
         f.name + ' · ' + size(f.sizeBytes) + ' ', el('span', { class: 'badge ' + f.fit, text: t(f.fit), title: f.fitDetail || '' }), ' ',
-        el('button', { text: t('download'), onclick: guard(async () => { await api('downloads', { repo: e.repo, file: f.name }); refreshDownloads(); }) }))))));
+        el('button', { text: t('download'), onclick: guard(async () => { await api('downloads', { repo: e.repo, file: f.name }); refreshDownloads(); }) })))))));
     refreshDownloads();
   });
   const refreshDownloads = guard(async () => {

@@ -1,0 +1,209 @@
+package org.terroir.itest.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.terroir.api.catalog.ImportMode;
+import org.terroir.api.catalog.LibraryModel;
+import org.terroir.api.catalog.ModelLibrary;
+import org.terroir.testkit.gguf.TinyLlama;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+/**
+ * The page and its JSON API on the assembled platform: the API a page uses (machine, library, load, conversations,
+ * a streamed answer, history), the shell's {@code serve} and {@code keys}, and the page itself in a real headless
+ * Chromium (Debian's chromium and chromium-driver; the test is skipped where they are not installed).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WebPageIT {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    @TempDir
+    static Path dir;
+    static WebPlatform web;
+    static String libraryName;
+
+    @BeforeAll
+    static void boot() throws Exception {
+        web = WebPlatform.start(dir.resolve("home"));
+        Path model = dir.resolve("tiny.gguf");
+        TinyLlama.unitTest().build().write(model);
+        LibraryModel imported = web.service(ModelLibrary.class).importFile(model, "local/tiny", ImportMode.COPY);
+        libraryName = imported.name();
+    }
+
+    @AfterAll
+    static void shutdown() throws Exception {
+        if (web != null) {
+            web.close();
+        }
+    }
+
+    private static JsonObject object(HttpResponse<String> r) {
+        assertEquals(200, r.statusCode(), r.body());
+        return JsonParser.parseString(r.body()).getAsJsonObject();
+    }
+
+    private static JsonArray array(HttpResponse<String> r) {
+        assertEquals(200, r.statusCode(), r.body());
+        return JsonParser.parseString(r.body()).getAsJsonArray();
+    }
+
+    @Test
+    @Order(1)
+    void thePageIsServedFromTheBundleWithNothingFromOutside() throws Exception {
+        HttpResponse<String> page = web.get("/");
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("<script src=\"app.js\">"), page.body());
+        assertTrue(page.headers().firstValue("content-security-policy").orElse("").contains("default-src 'self'"));
+        for (String asset : List.of("/", "/app.js", "/style.css")) {
+            String body = web.get(asset).body();
+            assertFalse(body.matches("(?s).*(src|href)=\"(https?:)?//.*"), asset + " references another site");
+            assertFalse(body.contains("fetch('http"), asset);
+        }
+        int escape = web.get("/../../etc/passwd").statusCode();
+        assertTrue(escape == 400 || escape == 404, "no way out of the page's folder: " + escape);
+        assertEquals(404, web.get("/nothing.html").statusCode());
+    }
+
+    @Test
+    @Order(2)
+    void theApiOfThePageLoadsAModelAndChatsWithHistory() throws Exception {
+        JsonObject machine = object(web.get("/api/machine?lang=fr"));
+        assertTrue(machine.has("tier") && machine.getAsJsonObject("advice").has("tryFirst"), machine.toString());
+        JsonArray library = array(web.get("/api/library"));
+        assertTrue(library.toString().contains(libraryName), library.toString());
+
+        JsonArray loaded = array(web.post("/api/models-load", "{\"ref\":\"" + libraryName + "\",\"contextLength\":256}"));
+        String modelId = loaded.get(0).getAsJsonObject().get("id").getAsString();
+        assertEquals(404, web.post("/api/models-load", "{\"ref\":\"/etc/passwd\"}").statusCode(),
+                "the page loads library models only");
+
+        JsonObject conversation = object(web.post("/api/conversations", "{\"modelRef\":\"" + modelId + "\"}"));
+        String id = conversation.get("id").getAsString();
+        HttpResponse<String> answer = web.post("/api/conversations/" + id + "/send", "{\"text\":\"Bonjour !\"}");
+        assertEquals(200, answer.statusCode(), answer.body());
+        assertTrue(answer.body().contains("event: user"), answer.body());
+        assertTrue(answer.body().contains("event: done"), answer.body());
+
+        JsonObject stored = object(web.get("/api/conversations/" + id));
+        JsonArray messages = stored.getAsJsonArray("messages");
+        assertEquals(2, messages.size(), messages.toString());
+        assertEquals("Bonjour !", messages.get(0).getAsJsonObject().get("content").getAsString());
+        assertTrue(messages.get(1).getAsJsonObject().has("stats"), "an answer keeps its statistics");
+        assertTrue(array(web.get("/api/conversations")).toString().contains(id));
+        assertFalse(array(web.get("/api/presets?lang=fr")).isEmpty());
+        assertTrue(object(web.post("/api/models-unload", "{\"id\":\"" + modelId + "\"}")).get("unloaded")
+                .getAsBoolean());
+    }
+
+    @Test
+    @Order(3)
+    void theShellTellsWhereTheServerIsAndManagesKeys() {
+        String serve = shell("serve");
+        assertTrue(serve.contains("http://127.0.0.1:" + web.port + "/"), serve);
+        assertTrue(serve.contains("no key needed"), serve);
+        String created = shell("keys create ci robot");
+        assertTrue(created.contains("trr-"), created);
+        String id = created.lines().findFirst().orElseThrow().replaceAll("^Key (\\S+) created.*$", "$1");
+        String list = shell("keys list");
+        assertTrue(list.contains(id) && list.contains("ci robot"), list);
+        assertFalse(list.contains(created.lines().skip(1).findFirst().orElseThrow().strip()), "secrets never listed");
+        assertTrue(shell("keys revoke " + id).contains("revoked"));
+        assertTrue(shell("keys list").contains("No API key"));
+    }
+
+    private static String shell(String command) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = web.platform.execute(command, new ByteArrayInputStream(new byte[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, status, command + ": " + err.toString(StandardCharsets.UTF_8));
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    @Order(4)
+    void aPersonLoadsAModelChatsAndFindsTheConversationAfterAReload() throws Exception {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "needs Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver)");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + Files.createTempDirectory(dir, "chromium"), "--lang=en-US",
+                "--window-size=1280,800");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        WebDriver driver = new ChromeDriver(service, options);
+        try {
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
+            driver.get(web.base() + "/");
+            wait.until(ExpectedConditions.elementToBeClickable(By.id("tab-library"))).click();
+            By load = By.cssSelector("#library-list li[data-name='" + libraryName + "'] button.load");
+            wait.until(ExpectedConditions.elementToBeClickable(load)).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("loaded-list"), "tiny"));
+
+            driver.findElement(By.id("tab-chat")).click();
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#model-select option")));
+            driver.findElement(By.id("new-conv")).click();
+            WebElement current = wait.until(ExpectedConditions.presenceOfElementLocated(
+                    By.cssSelector("#conv-list li.current")));
+            String conversation = current.getAttribute("data-id");
+
+            WebElement prompt = driver.findElement(By.id("prompt"));
+            prompt.sendKeys("Bonjour, qui es-tu ?");
+            prompt.sendKeys(Keys.ENTER);
+            WebElement answer = wait.until(ExpectedConditions.presenceOfElementLocated(
+                    By.cssSelector("#messages li.msg.assistant.done")));
+            String stats = answer.findElement(By.cssSelector(".stats")).getText();
+            assertTrue(stats.contains("tokens"), "the answer shows its statistics: " + stats);
+            String answered = answer.findElement(By.cssSelector(".content")).getText();
+
+            driver.navigate().refresh();
+            By item = By.cssSelector("#conv-list li[data-id='" + conversation + "']");
+            wait.until(ExpectedConditions.elementToBeClickable(item)).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("messages"), "Bonjour, qui es-tu ?"));
+            List<WebElement> answers = driver.findElements(By.cssSelector("#messages li.msg.assistant .content"));
+            assertEquals(1, answers.size());
+            assertEquals(answered, answers.get(0).getText(), "the history holds the streamed answer");
+
+            new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("lang"))).selectByValue("fr");
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("send"), "Envoyer"));
+        } finally {
+            driver.quit();
+        }
+    }
+}
