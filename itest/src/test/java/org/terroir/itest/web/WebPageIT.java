@@ -35,6 +35,7 @@ import org.terroir.api.catalog.ImportMode;
 import org.terroir.api.catalog.LibraryModel;
 import org.terroir.api.catalog.ModelLibrary;
 import org.terroir.testkit.gguf.TinyLlama;
+import org.terroir.testkit.hub.ImitationHub;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -54,10 +55,16 @@ class WebPageIT {
     static Path dir;
     static WebPlatform web;
     static String libraryName;
+    static ImitationHub hub;
 
     @BeforeAll
     static void boot() throws Exception {
-        web = WebPlatform.start(dir.resolve("home"));
+        hub = ImitationHub.start();
+        hub.addTinyLlama("terroir-test/Tiny-GGUF", dir.resolve("hub"));
+        Path home = dir.resolve("home");
+        Files.createDirectories(home.resolve("conf"));
+        Files.writeString(home.resolve("conf/org.terroir.catalog.cfg"), "endpoint=" + hub.endpoint() + "\n");
+        web = WebPlatform.start(home);
         Path model = dir.resolve("tiny.gguf");
         TinyLlama.unitTest().build().write(model);
         LibraryModel imported = web.service(ModelLibrary.class).importFile(model, "local/tiny", ImportMode.COPY);
@@ -68,6 +75,9 @@ class WebPageIT {
     static void shutdown() throws Exception {
         if (web != null) {
             web.close();
+        }
+        if (hub != null) {
+            hub.close();
         }
     }
 
@@ -131,6 +141,36 @@ class WebPageIT {
 
     @Test
     @Order(3)
+    void thePageFindsAModelThatFitsAndDownloadsItIntoTheLibrary() throws Exception {
+        JsonObject page = object(web.get("/api/catalog?catalog=huggingface&q=Tiny"));
+        assertTrue(page.toString().contains("terroir-test/Tiny-GGUF"), page.toString());
+        JsonObject repo = object(web.get("/api/repo?catalog=huggingface&repo=terroir-test/Tiny-GGUF"));
+        JsonObject file = repo.getAsJsonArray("files").asList().stream().map(f -> f.getAsJsonObject())
+                .filter(f -> f.get("name").getAsString().endsWith(".gguf")).findFirst().orElseThrow();
+        assertEquals("FITS", file.get("fit").getAsString(), "a tiny model fits any machine: " + file);
+        assertTrue(file.get("sizeBytes").getAsLong() > 0);
+
+        String name = file.get("name").getAsString();
+        object(web.post("/api/downloads", "{\"repo\":\"terroir-test/Tiny-GGUF\",\"file\":\"" + name + "\"}"));
+        // Each poll is a fresh request, as from a reloaded page: the server keeps the state.
+        JsonObject last = null;
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < end) {
+            last = array(web.get("/api/downloads")).asList().stream().map(d -> d.getAsJsonObject())
+                    .filter(d -> d.get("file").getAsString().equals(name)).findFirst().orElseThrow();
+            if (last.get("state").getAsString().equals("COMPLETED")) {
+                break;
+            }
+            assertFalse(List.of("FAILED", "CANCELLED").contains(last.get("state").getAsString()), last.toString());
+            Thread.sleep(100);
+        }
+        assertEquals("COMPLETED", last.get("state").getAsString(), last.toString());
+        assertEquals(last.get("total").getAsLong(), last.get("bytes").getAsLong());
+        assertTrue(array(web.get("/api/library")).toString().contains("terroir-test/Tiny-GGUF"));
+    }
+
+    @Test
+    @Order(4)
     void theShellTellsWhereTheServerIsAndManagesKeys() {
         String serve = shell("serve");
         assertTrue(serve.contains("http://127.0.0.1:" + web.port + "/"), serve);
@@ -155,7 +195,7 @@ class WebPageIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aPersonLoadsAModelChatsAndFindsTheConversationAfterAReload() throws Exception {
         assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "needs Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver)");
