@@ -37,6 +37,8 @@ public final class Platform implements AutoCloseable {
      * its packages come from the caller's class path through the system bundle, so both sides share the classes.
      */
     public static final String API_FROM_CLASSPATH = "terroir.api.from.classpath";
+    /** Bundles the interactive shell does not wait for. */
+    private static final java.util.Set<String> BACKGROUND = java.util.Set.of("org.apache.felix.http.jetty12");
 
     private final Framework framework;
     private final Path home;
@@ -98,6 +100,7 @@ public final class Platform implements AutoCloseable {
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class, Platform.class.getClassLoader())
                 .findFirst().orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"));
         Framework framework = factory.newFramework(props);
+        long t0 = System.nanoTime();
         framework.init();
         BundleContext context = framework.getBundleContext();
         List<Bundle> installed = new ArrayList<>();
@@ -106,10 +109,15 @@ public final class Platform implements AutoCloseable {
                 if (apiFromClasspath && isApi(jar)) {
                     continue;
                 }
-                installed.add(context.installBundle(jar.toUri().toString()));
+                // In place ("reference:"), not copied into the bundle cache: starting stays quick with large bundles.
+                installed.add(context.installBundle("reference:" + jar.toUri()));
             }
         }
         framework.start();
+        if (Boolean.getBoolean("terroir.debug")) {
+            System.err.printf("debug: framework initialised, %d bundles installed in %d ms%n", installed.size(),
+                    (System.nanoTime() - t0) / 1_000_000);
+        }
         // The ServiceLoader mediator (SLF4J 2 needs it), ConfigAdmin and FileInstall first, and conf/ applied before
         // anything else starts: components then come up with the user's settings (a port, an endpoint) instead of
         // the defaults for a moment.
@@ -120,31 +128,52 @@ public final class Platform implements AutoCloseable {
                 : "org.apache.felix.gogo.jline".equals(b.getSymbolicName()) ? 2 : 1));
         Platform platform = new Platform(framework, home, dist);
         boolean confApplied = false;
+        List<Bundle> later = new ArrayList<>();
         for (Bundle bundle : installed) {
             if (!confApplied && !first.contains(String.valueOf(bundle.getSymbolicName()))) {
                 platform.watchConfigurations();
                 confApplied = true;
             }
-            if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
-                ClassLoader previous = Thread.currentThread().getContextClassLoader();
-                try {
-                    if ("org.apache.felix.gogo.jline".equals(bundle.getSymbolicName())) {
-                        // JLine finds its terminal providers through the context class loader of the thread that
-                        // builds the terminal: Gogo's console thread, started from here. Without JLine's own loader
-                        // it falls back to a dumb terminal, where Ctrl-C stops the whole platform.
-                        Thread.currentThread().setContextClassLoader(jlineLoader(installed));
-                    }
-                    bundle.start();
-                } catch (BundleException e) {
-                    // One broken bundle must not take the platform down: the rest still serve, and lb shows it.
-                    System.getLogger(Platform.class.getName()).log(System.Logger.Level.ERROR,
-                            "bundle " + bundle.getSymbolicName() + " did not start: " + e.getMessage());
-                } finally {
-                    Thread.currentThread().setContextClassLoader(previous);
-                }
+            if (interactive && BACKGROUND.contains(String.valueOf(bundle.getSymbolicName()))) {
+                later.add(bundle);
+            } else {
+                start(bundle, installed);
             }
         }
+        if (!later.isEmpty()) {
+            // The web server takes a second or two to start; the shell does not wait for it.
+            Thread starter = new Thread(() -> later.forEach(b -> start(b, installed)), "terroir-late-start");
+            starter.setDaemon(true);
+            starter.start();
+        }
         return platform;
+    }
+
+    private static void start(Bundle bundle, List<Bundle> installed) {
+        if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
+            return;
+        }
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        try {
+            if ("org.apache.felix.gogo.jline".equals(bundle.getSymbolicName())) {
+                // JLine finds its terminal providers through the context class loader of the thread that builds the
+                // terminal: Gogo's console thread, started from here. Without JLine's own loader it falls back to a
+                // dumb terminal, where Ctrl-C stops the whole platform.
+                Thread.currentThread().setContextClassLoader(jlineLoader(installed));
+            }
+            long started = System.nanoTime();
+            bundle.start();
+            long ms = (System.nanoTime() - started) / 1_000_000;
+            if (Boolean.getBoolean("terroir.debug") && ms >= 20) {
+                System.err.printf("debug: %s started in %d ms%n", bundle.getSymbolicName(), ms);
+            }
+        } catch (BundleException | IllegalStateException e) {
+            // One broken bundle must not take the platform down: the rest still serve, and lb shows it.
+            System.getLogger(Platform.class.getName()).log(System.Logger.Level.ERROR,
+                    "bundle " + bundle.getSymbolicName() + " did not start: " + e.getMessage());
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
+        }
     }
 
     private static ClassLoader jlineLoader(List<Bundle> bundles) {

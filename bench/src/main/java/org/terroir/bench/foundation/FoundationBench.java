@@ -63,34 +63,47 @@ public final class FoundationBench {
         TinyLlama tiny = TinyLlama.bench(parameters).weightType(TensorType.Q8_0).suppressSpecialTokens(true).build();
         tiny.write(model);
         System.out.printf(Locale.ROOT, "model: %s, %.1f M parameters, Q8_0, %.1f MB; threads %d, context %d, %d tokens"
-                + " generated, %d runs (medians)%n", tiny.name(), tiny.parameterCount() / 1e6,
-                Files.size(model) / 1e6, threads, ctx, maxTokens, runs);
+                + " generated, %d runs × %d alternating rounds (medians)%n", tiny.name(),
+                tiny.parameterCount() / 1e6, Files.size(model) / 1e6, threads, ctx, maxTokens, runs,
+                Integer.getInteger("bench.rounds", 3));
 
-        // (a) direct
-        List<String> direct = runDirect(model, threads, ctx, maxTokens, runs);
-        double directLoad = Double.parseDouble(direct.get(0).split(" ")[1]);
-        List<Run> a = direct.stream().skip(1).map(FoundationBench::parse).toList();
-
-        // (b) through Terroir
+        int rounds = Integer.getInteger("bench.rounds", 3);
+        List<Run> a = new ArrayList<>();
         List<Run> b = new ArrayList<>();
+        double directLoad = Double.MAX_VALUE;
         double terroirLoad;
         double swapMs;
-        try (Platform platform = Platform.start(dist, work.resolve("home"), false,
-                Map.of(Platform.API_FROM_CLASSPATH, "true"))) {
+        Path home = work.resolve("home");
+        String workerOptions = System.getProperty("bench.worker.opts");
+        if (workerOptions != null) {
+            Files.createDirectories(home.resolve("conf"));
+            Files.writeString(home.resolve("conf/org.terroir.backend.llamacpp.cfg"),
+                    "workerJvmOptions=" + workerOptions + "\n");
+        }
+        try (Platform platform = Platform.start(dist, home, false, Map.of(Platform.API_FROM_CLASSPATH, "true"))) {
             ServiceTracker<ModelManager, ModelManager> tracker = new ServiceTracker<>(platform.context(),
                     ModelManager.class, null);
             tracker.open(true);
             ModelManager models = tracker.waitForService(20_000);
             waitForBackend(models);
+            // Let the platform's own start-up (class loading, JIT of Felix and Jetty) finish: on a small machine it
+            // would otherwise compete with the first generations for the same cores.
+            Thread.sleep(Long.getLong("bench.settle.ms", 5000));
             long t0 = System.nanoTime();
             LoadedModel loaded = models.load(model.toString(), LoadOptions.defaults().withContextLength(ctx)
                     .withThreads(threads).withBatchSize(512));
             terroirLoad = (System.nanoTime() - t0) / 1e6;
             Sampling greedy = Sampling.greedy(maxTokens);
-            for (int run = 0; run < runs; run++) {
-                GenerationStats s = loaded.generate(GenerationRequest.completion("Run " + run + ". " + PROMPT, greedy),
-                        text -> { }).await();
-                b.add(new Run(s.promptTokens(), s.generatedTokens(), s.timeToFirstTokenMs(), s.totalMs()));
+            // Rounds alternate between the two, so that a change in the machine's load hits both alike.
+            for (int round = 0; round < rounds; round++) {
+                List<String> direct = runDirect(model, threads, ctx, maxTokens, runs);
+                directLoad = Math.min(directLoad, Double.parseDouble(direct.get(0).split(" ")[1]));
+                direct.stream().skip(1).map(FoundationBench::parse).forEach(a::add);
+                for (int run = 0; run < runs; run++) {
+                    GenerationStats st = loaded.generate(GenerationRequest.completion("Run " + run + ". " + PROMPT,
+                            greedy), text -> { }).await();
+                    b.add(new Run(st.promptTokens(), st.generatedTokens(), st.timeToFirstTokenMs(), st.totalMs()));
+                }
             }
             models.unloadAll();
 
