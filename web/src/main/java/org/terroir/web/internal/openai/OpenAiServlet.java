@@ -185,6 +185,9 @@ public class OpenAiServlet extends HttpServlet {
                     break;
                 }
                 if (piece != null) {
+                    // Pieces that piled up while the last chunk was written go out as one: fewer writes when the
+                    // model is faster than the connection, and nothing is ever held back.
+                    piece = piece + drain(pieces);
                     sse.data(chat ? chunk(id, created, call, new Responses.Delta(null, piece), null, null)
                             : textChunk(id, created, call, piece, null, null));
                 }
@@ -219,6 +222,12 @@ public class OpenAiServlet extends HttpServlet {
                 // Nothing more to tell anyone.
             }
         }
+    }
+
+    private static String drain(BlockingQueue<String> pieces) {
+        List<String> more = new ArrayList<>();
+        pieces.drainTo(more);
+        return String.join("", more);
     }
 
     private String chunk(String id, long created, Requests.Completion call, Responses.Delta delta, String finish,
