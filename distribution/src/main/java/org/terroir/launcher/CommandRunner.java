@@ -28,17 +28,6 @@ final class CommandRunner {
             return 2;
         }
         Object session = null;
-        if (Boolean.getBoolean("terroir.debug")) {
-            try {
-                for (org.osgi.framework.ServiceReference<?> r : platform.context().getServiceReferences((String) null,
-                        "(osgi.command.scope=terroir)")) {
-                    err.println("debug: " + r + " id=" + r.getProperty("service.id") + " bundle="
-                            + r.getBundle() + " object=" + platform.context().getService(r));
-                }
-            } catch (Exception e) {
-                e.printStackTrace(err);
-            }
-        }
         try {
             Method create = processor.getClass().getMethod("createSession", InputStream.class,
                     java.io.OutputStream.class, java.io.OutputStream.class);
