@@ -166,7 +166,18 @@ class WebPageIT {
         }
         assertEquals("COMPLETED", last.get("state").getAsString(), last.toString());
         assertEquals(last.get("total").getAsLong(), last.get("bytes").getAsLong());
-        assertTrue(array(web.get("/api/library")).toString().contains("terroir-test/Tiny-GGUF"));
+        String downloaded = array(web.get("/api/library")).asList().stream().map(m -> m.getAsJsonObject())
+                .filter(m -> m.get("repo").getAsString().equals("terroir-test/Tiny-GGUF")).findFirst().orElseThrow()
+                .get("name").getAsString();
+
+        // An OpenAI client names it: listed, then loaded on demand by its first request.
+        assertTrue(web.get("/v1/models").body().contains(downloaded));
+        assertTrue(web.models().find(downloaded).isEmpty(), "not loaded yet");
+        HttpResponse<String> answer = web.post("/v1/chat/completions", "{\"model\":\"" + downloaded
+                + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"max_tokens\":3}");
+        assertEquals(200, answer.statusCode(), answer.body());
+        assertTrue(web.models().loaded().stream()
+                .anyMatch(m -> m.descriptor().path().getFileName().toString().equals(name)), "loaded on demand");
     }
 
     @Test
