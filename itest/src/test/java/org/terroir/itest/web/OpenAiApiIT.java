@@ -256,6 +256,41 @@ class OpenAiApiIT {
         web.awaitStatus("/v1/models", 200);
     }
 
+    @Test
+    @Order(8)
+    void corsIsOffUntilAnOriginIsConfigured() throws Exception {
+        HttpRequest preflight = HttpRequest.newBuilder(URI.create(web.base() + "/v1/chat/completions"))
+                .header("Origin", "http://app.example").method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build();
+        HttpRequest get = HttpRequest.newBuilder(URI.create(web.base() + "/v1/models"))
+                .header("Origin", "http://app.example").build();
+        assertEquals(403, web.http.send(preflight, HttpResponse.BodyHandlers.ofString()).statusCode());
+        assertTrue(web.http.send(get, HttpResponse.BodyHandlers.ofString()).headers()
+                .firstValue("access-control-allow-origin").isEmpty(), "no CORS by default");
+
+        Path cfg = web.platform.home().resolve("conf/org.terroir.web.cfg");
+        Files.writeString(cfg, "corsOrigins=http://app.example\n");
+        try {
+            assertTrue(waitFor(() -> {
+                try {
+                    return web.http.send(get, HttpResponse.BodyHandlers.ofString()).headers()
+                            .firstValue("access-control-allow-origin").orElse("").equals("http://app.example");
+                } catch (Exception e) {
+                    return false;
+                }
+            }), "the configured origin is allowed");
+            HttpResponse<String> allowed = web.http.send(preflight, HttpResponse.BodyHandlers.ofString());
+            assertEquals(204, allowed.statusCode());
+            assertTrue(allowed.headers().firstValue("access-control-allow-headers").orElse("")
+                    .contains("Authorization"));
+            HttpRequest other = HttpRequest.newBuilder(URI.create(web.base() + "/v1/models"))
+                    .header("Origin", "http://evil.example").build();
+            assertTrue(web.http.send(other, HttpResponse.BodyHandlers.ofString()).headers()
+                    .firstValue("access-control-allow-origin").isEmpty(), "other origins still refused");
+        } finally {
+            Files.delete(cfg);
+        }
+    }
+
     private static boolean waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < end) {

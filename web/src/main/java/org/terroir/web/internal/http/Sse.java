@@ -40,11 +40,6 @@ public final class Sse {
         write("data: [DONE]\n\n");
     }
 
-    /** A comment line, which clients ignore: used to find out whether the client is still there. */
-    public void ping() throws IOException {
-        write(": ping\n\n");
-    }
-
     private void write(String text) throws IOException {
         out.write(text.getBytes(StandardCharsets.UTF_8));
         out.flush();

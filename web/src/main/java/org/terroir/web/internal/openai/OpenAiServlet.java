@@ -33,7 +33,6 @@ import org.terroir.api.catalog.LibraryModel;
 import org.terroir.api.catalog.ModelLibrary;
 import org.terroir.api.inference.ChatMessage;
 import org.terroir.api.inference.Generation;
-import org.terroir.api.inference.GenerationException;
 import org.terroir.api.inference.GenerationRequest;
 import org.terroir.api.inference.GenerationStats;
 import org.terroir.api.inference.LoadedModel;
@@ -273,8 +272,7 @@ public class OpenAiServlet extends HttpServlet {
             if (code.endsWith("prompt.too.long") || code.endsWith("prompt.tooLong")) {
                 return ApiError.badRequest("context_length_exceeded", "messages", t.getMessage());
             }
-            return new ApiError(failure instanceof GenerationException ? 500 : 500, "server_error", code,
-                    null, t.getMessage());
+            return new ApiError(500, "server_error", code, null, t.getMessage());
         }
         return new ApiError(500, "server_error", "internal_error", null, String.valueOf(failure.getMessage()));
     }
