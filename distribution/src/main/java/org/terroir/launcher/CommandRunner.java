@@ -32,6 +32,9 @@ final class CommandRunner {
             Method create = processor.getClass().getMethod("createSession", InputStream.class,
                     java.io.OutputStream.class, java.io.OutputStream.class);
             session = create.invoke(processor, in, out, err);
+            // As in etc/gosh_profile: Terroir's commands win over same-named ones of other scopes (help).
+            session.getClass().getMethod("put", String.class, Object.class).invoke(session, "SCOPE",
+                    "terroir:gogo:felix:scr:*");
             Method execute = session.getClass().getMethod("execute", CharSequence.class);
             Object result = execute.invoke(session, script);
             if (result != null) {

@@ -82,6 +82,10 @@ public final class Platform implements AutoCloseable {
         props.put("felix.fileinstall.log.level", "2");
         // conf/ is the user's: Terroir reads it and never rewrites it.
         props.put("felix.fileinstall.enableConfigSave", "false");
+        // The web server listens on this computer only, from its first moment (pid org.apache.felix.http in conf/
+        // changes it).
+        props.put("org.osgi.service.http.port", "8181");
+        props.put("org.apache.felix.http.host", "127.0.0.1");
         props.put("felix.log.level", "1");
         props.put("ds.loglevel", "warn");
         // Framework and DS settings can be tuned from the command line (JAVA_OPTS=-Dds.loglevel=debug).
@@ -121,8 +125,8 @@ public final class Platform implements AutoCloseable {
         // The ServiceLoader mediator (SLF4J 2 needs it), ConfigAdmin and FileInstall first, and conf/ applied before
         // anything else starts: components then come up with the user's settings (a port, an endpoint) instead of
         // the defaults for a moment.
-        List<String> first = List.of("org.apache.aries.spifly.dynamic.bundle", "org.apache.felix.configadmin",
-                "org.apache.felix.fileinstall");
+        List<String> first = List.of("org.apache.aries.spifly.dynamic.bundle", "slf4j.jdk14",
+                "org.apache.felix.configadmin", "org.apache.felix.fileinstall");
         // The shell's console starts last, so that the commands it greets the user with are already there.
         installed.sort(java.util.Comparator.comparingInt(b -> first.contains(String.valueOf(b.getSymbolicName())) ? 0
                 : "org.apache.felix.gogo.jline".equals(b.getSymbolicName()) ? 2 : 1));
