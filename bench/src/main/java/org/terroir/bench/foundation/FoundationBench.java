@@ -74,7 +74,9 @@ public final class FoundationBench {
         double terroirLoad;
         double swapMs;
         Path home = work.resolve("home");
+        // Commas for spaces, so that the options survive the shell: -Dbench.worker.opts=-Xss4m,-Xmx512m
         String workerOptions = System.getProperty("bench.worker.opts");
+        workerOptions = workerOptions == null ? null : workerOptions.replace(',', ' ');
         if (workerOptions != null) {
             Files.createDirectories(home.resolve("conf"));
             Files.writeString(home.resolve("conf/org.terroir.backend.llamacpp.cfg"),
@@ -180,22 +182,31 @@ public final class FoundationBench {
         return lines;
     }
 
-    /** JVM uptime when the platform is up and the shell can take commands, as bin/terroir reports it. */
+    /**
+     * JVM uptime when the interactive shell is ready for its first command, as bin/terroir reports it with
+     * -Dterroir.debug (the best of three launches).
+     */
     private static double launchToReady(Path dist, Path home) throws IOException, InterruptedException {
         double best = Double.MAX_VALUE;
         for (int i = 0; i < 3; i++) {
             ProcessBuilder builder = new ProcessBuilder(dist.resolve("bin/terroir").toString(), "--home",
-                    home.toString(), "-c", "ps").redirectErrorStream(true);
+                    home.toString()).redirectErrorStream(true);
             builder.environment().put("JAVA_OPTS", "-Dterroir.debug=true");
             Process p = builder.start();
-            p.getOutputStream().close();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor();
-            for (String line : out.split("\n")) {
-                int at = line.indexOf("(JVM up ");
-                if (at >= 0) {
-                    best = Math.min(best, Double.parseDouble(line.substring(at + 8).split(" ")[0]));
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8)); var in = p.getOutputStream()) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    int at = line.indexOf("(JVM up ");
+                    if (at >= 0) {
+                        best = Math.min(best, Double.parseDouble(line.substring(at + 8).split(" ")[0]));
+                        in.write("exit\n".getBytes(StandardCharsets.UTF_8));
+                        in.flush();
+                        break;
+                    }
                 }
+            }
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
             }
         }
         return best;
