@@ -29,7 +29,7 @@ import org.terroir.testkit.gguf.TinyLlama;
  */
 public final class EstimateAccuracyBench {
     private static final double MIB = 1024.0 * 1024;
-    private static final String JVM_OPTIONS = "-Xss4m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+    private static final String JVM_OPTIONS = "-Xss4m -Xmx512m -XX:+UseSerialGC";
 
     /** One model and context; {@code holdout} cases were not used to calibrate the estimator's constants. */
     record Case(String label, TinyLlama model, int ctx, boolean holdout) {

@@ -29,7 +29,7 @@ public @interface LlamaCppConfig {
     String libraryPath() default "";
 
     @AttributeDefinition(description = "Extra options for the worker JVM, separated by spaces.")
-    String workerJvmOptions() default "-Xss4m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+    String workerJvmOptions() default "-Xss4m -Xmx512m -XX:+UseSerialGC";
 
     @AttributeDefinition(description = "Seconds a worker may take to start and load a model.")
     int loadTimeoutSeconds() default 300;
