@@ -131,11 +131,16 @@ public final class WebBench {
         body.addProperty("max_tokens", maxTokens);
         body.addProperty("temperature", 0);
         body.addProperty("stream", true);
+        // Chunks may carry several tokens: count tokens from the usage the server reports at the end.
+        JsonObject options = new JsonObject();
+        options.addProperty("include_usage", true);
+        body.add("stream_options", options);
         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
         long start = System.nanoTime();
         HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         List<Double> arrivals = new ArrayList<>();
+        int tokens = -1;
         try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null;) {
                 if (!line.startsWith("data: {")) {
@@ -143,16 +148,22 @@ public final class WebBench {
                 }
                 double at = (System.nanoTime() - start) / 1e6;
                 JsonObject chunk = JsonParser.parseString(line.substring(6)).getAsJsonObject();
+                if (chunk.has("usage") && chunk.get("usage").isJsonObject()) {
+                    tokens = chunk.getAsJsonObject("usage").get("completion_tokens").getAsInt();
+                }
+                if (chunk.getAsJsonArray("choices").isEmpty()) {
+                    continue;
+                }
                 String text = chunk.getAsJsonArray("choices").get(0).getAsJsonObject().get("text").getAsString();
                 if (!text.isEmpty()) {
                     arrivals.add(at);
                 }
             }
         }
-        if (arrivals.size() < 2) {
+        if (arrivals.size() < 2 || tokens < 2) {
             throw new IllegalStateException("too few tokens over HTTP: " + response.statusCode());
         }
-        return new Run(arrivals.size(), arrivals.get(0), arrivals.get(arrivals.size() - 1));
+        return new Run(tokens, arrivals.get(0), arrivals.get(arrivals.size() - 1));
     }
 
     private static void awaitServer(HttpClient http, String url) throws Exception {

@@ -15,7 +15,7 @@ record ChatOptions(Path dataDir, long flushIntervalMs, int messageOverheadTokens
         String defaultPreset) {
 
     static ChatOptions of(ChatConfig config) {
-        Path dir = config.dataDir().isBlank() ? TerroirHome.dataDir() : Path.of(config.dataDir());
+        Path dir = config.dataDir().isBlank() ? org.terroir.api.TerroirHome.data() : Path.of(config.dataDir());
         return new ChatOptions(dir, Math.max(50, config.flushIntervalMs()), Math.max(0, config.messageOverheadTokens()),
                 config.defaultModel().isBlank() ? null : config.defaultModel(), config.defaultPreset());
     }

@@ -53,9 +53,9 @@ class ChatBundleTest {
             framework.waitForStop(20_000);
         }
         if (previousHome == null) {
-            System.clearProperty(TerroirHome.PROPERTY);
+            System.clearProperty(org.terroir.api.TerroirHome.PROPERTY);
         } else {
-            System.setProperty(TerroirHome.PROPERTY, previousHome);
+            System.setProperty(org.terroir.api.TerroirHome.PROPERTY, previousHome);
         }
     }
 
@@ -68,8 +68,8 @@ class ChatBundleTest {
 
     @Test
     void theBundleAndSqliteWorkInsideOsgi() throws Exception {
-        previousHome = System.getProperty(TerroirHome.PROPERTY);
-        System.setProperty(TerroirHome.PROPERTY, home.toString());
+        previousHome = System.getProperty(org.terroir.api.TerroirHome.PROPERTY);
+        System.setProperty(org.terroir.api.TerroirHome.PROPERTY, home.toString());
         Map<String, String> config = new HashMap<>();
         config.put(Constants.FRAMEWORK_STORAGE, home.resolve("felix-cache").toString());
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);

@@ -36,7 +36,7 @@ public final class HardwareProbe {
     }
 
     public static HardwareProbe system() {
-        return new HardwareProbe(TerroirHome.models(), Path.of("/sys/class/drm"), CgroupLimit.system());
+        return new HardwareProbe(org.terroir.api.TerroirHome.models(), Path.of("/sys/class/drm"), CgroupLimit.system());
     }
 
     public HardwareProfile probe() {

@@ -61,7 +61,7 @@ public final class LlamaCppBackend implements InferenceBackend {
     @Activate
     void activate(BundleContext context, LlamaCppConfig config) {
         this.config = config;
-        this.home = TerroirHome.resolve();
+        this.home = org.terroir.api.TerroirHome.root();
         this.classpath = new BundleWorkerClasspath(context.getBundle(), home.resolve("cache").resolve(ID));
         this.active = true;
     }

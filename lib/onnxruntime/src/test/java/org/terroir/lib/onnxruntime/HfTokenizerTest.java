@@ -40,7 +40,7 @@ class HfTokenizerTest {
         }
         // DJL stayed offline and extracted its library under TERROIR_HOME, not into ~/.djl.ai.
         assertEquals("true", System.getProperty("ai.djl.offline"));
-        Path cache = TerroirHome.get().resolve("cache/djl/engines/tokenizers");
+        Path cache = org.terroir.api.TerroirHome.root().resolve("cache/djl/engines/tokenizers");
         try (var files = Files.walk(cache)) {
             assertTrue(files.anyMatch(p -> p.getFileName().toString().startsWith("libtokenizers")), cache.toString());
         }

@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
@@ -119,10 +118,7 @@ public class HardwareCommands {
         if (Files.exists(p)) {
             return p;
         }
-        Path home = Optional.ofNullable(System.getProperty("terroir.home")).or(
-                () -> Optional.ofNullable(System.getenv("TERROIR_HOME"))).map(Path::of)
-                .orElse(Path.of(System.getProperty("user.home"), ".terroir"));
-        Path inModels = home.resolve("models").resolve(name);
+        Path inModels = org.terroir.api.TerroirHome.models().resolve(name);
         if (Files.exists(inModels)) {
             return inModels;
         }

@@ -3,7 +3,7 @@ package org.terroir.lib.onnxruntime.internal;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import org.terroir.lib.onnxruntime.TerroirHome;
+import org.terroir.api.TerroirHome;
 
 /**
  * Prepares DJL before its classes initialise. DJL reads its settings once, from system properties (or the
@@ -21,7 +21,7 @@ public final class DjlEnvironment {
         if (prepared) {
             return;
         }
-        Path cache = TerroirHome.get().resolve("cache").resolve("djl");
+        Path cache = TerroirHome.root().resolve("cache").resolve("djl");
         // Offline: no model-zoo or native-library downloads; it also turns off DJL's telemetry call.
         setIfAbsent("ai.djl.offline", "true");
         setIfAbsent("OPT_OUT_TRACKING", "true");
