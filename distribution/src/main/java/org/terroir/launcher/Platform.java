@@ -300,23 +300,6 @@ public final class Platform implements AutoCloseable {
         }
     }
 
-    /**
-     * A service of the platform, typed by the caller's view of its interface. Only for callers that share the
-     * class with the framework (tests that put the api on the framework's boot class path); null if none came.
-     */
-    public <T> T service(Class<T> type, Duration timeout) {
-        ServiceTracker<T, T> tracker = new ServiceTracker<>(context(), type, null);
-        tracker.open(true);
-        try {
-            return tracker.waitForService(timeout.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        } finally {
-            tracker.close();
-        }
-    }
-
     /** The bundle with this symbolic name, if installed. */
     public Bundle bundle(String symbolicName) {
         for (Bundle bundle : context().getBundles()) {
