@@ -4,7 +4,6 @@ import static org.terroir.shell.internal.ShellTexts.TEXTS;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
