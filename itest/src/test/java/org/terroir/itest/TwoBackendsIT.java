@@ -74,6 +74,14 @@ class TwoBackendsIT {
             LoadedModel again = models.load(minilm.toString(), LoadOptions.defaults());
             assertEquals("onnx", again.backendId());
             assertEquals(MiniLm.DIMENSIONS, again.embed(List.of("encore")).get(0).length);
+
+            // The same embed command serves a GGUF model loaded for embeddings.
+            Path ggufForEmbeddings = dir.resolve("tiny-embed.gguf");
+            java.nio.file.Files.copy(gguf, ggufForEmbeddings);
+            PlatformFixture.Result llamaEmbed = fixture.shell("load --embeddings --ctx 256 --threads 2 "
+                    + ggufForEmbeddings + "; embed --model tiny-embed \"un chat\" \"a cat\"");
+            assertEquals(0, llamaEmbed.status(), llamaEmbed.err());
+            assertTrue(llamaEmbed.out().contains("2 vector(s) of 128 dimensions"), llamaEmbed.out());
         }
     }
 
