@@ -19,6 +19,7 @@ public final class WorkerMain {
     }
 
     public static void main(String[] args) {
+        ignoreInterrupts();
         int status = 0;
         try {
             String port = System.getenv(Launch.PORT_ENV);
@@ -40,5 +41,18 @@ public final class WorkerMain {
         System.err.flush();
         // llama.cpp keeps a native thread attached to the JVM and its close() can hang: leave without either.
         Runtime.getRuntime().halt(status);
+    }
+
+    /**
+     * Ctrl-C in a terminal interrupts every process of the foreground group, this worker included: the person meant
+     * to stop an answer (the platform cancels it), not to kill the model mid-token, which crashed it. The platform
+     * ends a worker with a Shutdown message, or by killing it; SIGINT is not one of those ways.
+     */
+    private static void ignoreInterrupts() {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("INT"), sun.misc.SignalHandler.SIG_IGN);
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            System.err.println("terroir worker: cannot ignore SIGINT here: " + e.getMessage());
+        }
     }
 }
