@@ -237,6 +237,24 @@ class FoundationIT {
         assertEquals(error.getMessage(), shell.err().strip(), "the shell shows the message alone, no stack trace");
     }
 
+    @Test
+    @Order(10)
+    void ctrlCInTheTerminalDoesNotKillTheWorker() throws Exception {
+        // A terminal sends SIGINT to its whole foreground process group, the model's worker included.
+        LoadedModel loaded = fixture.models().load(model.toString(), SMALL);
+        CountDownLatch streaming = new CountDownLatch(2);
+        Generation generation = loaded.generate(GenerationRequest.completion("Once",
+                Sampling.greedy(200).withTemperature(1.0f).withSeed(9L)), text -> streaming.countDown());
+        assertTrue(streaming.await(60, TimeUnit.SECONDS));
+        ProcessHandle worker = PlatformFixture.workers().get(0);
+        new ProcessBuilder("kill", "-INT", Long.toString(worker.pid())).start().waitFor();
+        GenerationStats stats = generation.result().get(60, TimeUnit.SECONDS);
+        assertTrue(stats.generatedTokens() > 0);
+        assertTrue(worker.isAlive(), "the worker ignores SIGINT");
+        assertTrue(loaded.isAlive());
+        fixture.models().unloadAll();
+    }
+
     private static boolean waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < end) {
