@@ -190,17 +190,23 @@ public class ModelCommands {
                 : GenerationRequest.chat(system.isBlank() ? List.of(ChatMessage.user(text))
                         : List.of(ChatMessage.system(system), ChatMessage.user(text)), sampling);
         PrintStream out = session.getConsole();
+        java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
         Generation generation = target.generate(request, token -> {
-            out.print(token);
-            out.flush();
+            if (!interrupted.get()) {
+                out.print(token);
+                out.flush();
+            }
         });
         GenerationStats stats;
         try {
             stats = generation.result().get();
         } catch (InterruptedException e) {
-            // Ctrl-C in the shell interrupts the command: stop the answer, keep the shell.
+            // Ctrl-C: Gogo interrupts the command and is back at its prompt at once; stop the answer and print
+            // nothing more, so that no late token lands after the prompt.
+            interrupted.set(true);
             generation.cancel();
-            stats = generation.await();
+            Thread.currentThread().interrupt();
+            return;
         } catch (ExecutionException e) {
             out.println();
             if (e.getCause() instanceof RuntimeException r) {
