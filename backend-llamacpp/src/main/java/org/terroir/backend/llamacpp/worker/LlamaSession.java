@@ -88,13 +88,21 @@ final class LlamaSession {
     Message generate(Message.Generate request, TokenSink sink, BooleanSupplier cancelRequested) {
         long start = System.nanoTime();
         String prompt = request.turns().isEmpty() ? request.prompt() : applyTemplate(request.turns());
-        int promptTokens = model.encode(prompt).length + (settings.addsBos() ? 1 : 0);
-        int room = settings.contextLength() - promptTokens;
-        if (room <= 0) {
-            return new Message.Failed(request.job(), "prompt.too.long",
-                    List.of(String.valueOf(promptTokens), String.valueOf(settings.contextLength())));
+        int bos = settings.addsBos() ? 1 : 0;
+        // Tokenizing a long prompt takes milliseconds, all of them before the first token. A token is at least one
+        // byte, so when the prompt's bytes and the answer fit in the context, so do its tokens: count them after.
+        int promptTokens = -1;
+        int limit = request.maxTokens();
+        long bound = (long) prompt.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + bos + request.maxTokens();
+        if (bound > settings.contextLength()) {
+            promptTokens = model.encode(prompt).length + bos;
+            int room = settings.contextLength() - promptTokens;
+            if (room <= 0) {
+                return new Message.Failed(request.job(), "prompt.too.long",
+                        List.of(String.valueOf(promptTokens), String.valueOf(settings.contextLength())));
+            }
+            limit = Math.min(request.maxTokens(), room);
         }
-        int limit = Math.min(request.maxTokens(), room);
         InferenceParameters parameters = new InferenceParameters(prompt)
                 .setNPredict(limit)
                 .setTemperature(request.temperature())
@@ -140,8 +148,11 @@ final class LlamaSession {
                 finish = limit < request.maxTokens() ? Message.Finish.CONTEXT_FULL : Message.Finish.LENGTH;
             }
         }
-        return new Message.Done(request.job(), promptTokens, generated, firstToken, System.nanoTime() - start,
-                finish);
+        long total = System.nanoTime() - start;
+        if (promptTokens < 0) {
+            promptTokens = model.encode(prompt).length + bos;
+        }
+        return new Message.Done(request.job(), promptTokens, generated, firstToken, total, finish);
     }
 
     /** The conversation as the model's own chat template formats it, ready for the assistant's answer. */
