@@ -228,17 +228,8 @@ final class ChatStore implements AutoCloseable {
     }
 
     synchronized List<Conversation> conversations() {
-        try (PreparedStatement p = connection.prepareStatement(
-                "SELECT " + CONVERSATION_COLUMNS + " FROM conversations c ORDER BY c.seq DESC");
-                ResultSet r = p.executeQuery()) {
-            List<Conversation> list = new ArrayList<>();
-            while (r.next()) {
-                list.add(readConversation(r));
-            }
-            return list;
-        } catch (SQLException e) {
-            throw failure(e);
-        }
+        return query("SELECT " + CONVERSATION_COLUMNS + " FROM conversations c ORDER BY c.seq DESC", List.of(),
+                ChatStore::readConversation);
     }
 
     private static Conversation readConversation(ResultSet r) throws SQLException {
@@ -368,19 +359,8 @@ final class ChatStore implements AutoCloseable {
     }
 
     synchronized List<StoredMessage> messages(String conversationId) {
-        try (PreparedStatement p = connection.prepareStatement(
-                "SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE conversation_id = ? ORDER BY id")) {
-            p.setString(1, conversationId);
-            try (ResultSet r = p.executeQuery()) {
-                List<StoredMessage> list = new ArrayList<>();
-                while (r.next()) {
-                    list.add(readMessage(r));
-                }
-                return list;
-            }
-        } catch (SQLException e) {
-            throw failure(e);
-        }
+        return query("SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE conversation_id = ? ORDER BY id",
+                List.of(conversationId), ChatStore::readMessage);
     }
 
     private static StoredMessage readMessage(ResultSet r) throws SQLException {
@@ -400,55 +380,39 @@ final class ChatStore implements AutoCloseable {
             return List.of();
         }
         Map<String, SearchHit> hits = new LinkedHashMap<>();
-        try {
-            String titleSql = "SELECT id, title FROM conversations WHERE "
-                    + terms.stream().map(t -> "title LIKE ? ESCAPE '\\'").collect(Collectors.joining(" AND "))
-                    + " ORDER BY seq DESC LIMIT ?";
-            try (PreparedStatement p = connection.prepareStatement(titleSql)) {
-                int i = 1;
-                for (String t : terms) {
-                    p.setString(i++, like(t));
-                }
-                p.setInt(i, limit);
-                try (ResultSet r = p.executeQuery()) {
-                    while (r.next()) {
-                        hits.put(r.getString(1) + ":0", new SearchHit(r.getString(1), r.getString(2), 0, r.getString(2)));
-                    }
-                }
-            }
-            String sql;
-            if (fullText) {
-                sql = "SELECT m.conversation_id, c.title, m.id, snippet(messages_fts, 0, '[', ']', '…', 12) "
-                        + "FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid "
-                        + "JOIN conversations c ON c.id = m.conversation_id WHERE messages_fts MATCH ? "
-                        + "ORDER BY rank LIMIT ?";
-            } else {
-                sql = "SELECT m.conversation_id, c.title, m.id, substr(m.content, 1, 120) FROM messages m "
-                        + "JOIN conversations c ON c.id = m.conversation_id WHERE "
-                        + terms.stream().map(t -> "m.content LIKE ? ESCAPE '\\'").collect(Collectors.joining(" AND "))
-                        + " ORDER BY m.id DESC LIMIT ?";
-            }
-            try (PreparedStatement p = connection.prepareStatement(sql)) {
-                int i = 1;
-                if (fullText) {
-                    // Each term quoted (no FTS syntax from users) and prefix-matched: "gramm" finds "grammaire".
-                    p.setString(i++, terms.stream().map(t -> "\"" + t.replace("\"", "\"\"") + "\"*")
-                            .collect(Collectors.joining(" ")));
-                } else {
-                    for (String t : terms) {
-                        p.setString(i++, like(t));
-                    }
-                }
-                p.setInt(i, limit);
-                try (ResultSet r = p.executeQuery()) {
-                    while (r.next()) {
-                        hits.putIfAbsent(r.getString(1) + ":" + r.getLong(3),
-                                new SearchHit(r.getString(1), r.getString(2), r.getLong(3), r.getString(4)));
-                    }
-                }
-            }
-        } catch (SQLException e) {
-            throw failure(e);
+        String titleSql = "SELECT id, title FROM conversations WHERE "
+                + terms.stream().map(t -> "title LIKE ? ESCAPE '\\'").collect(Collectors.joining(" AND "))
+                + " ORDER BY seq DESC LIMIT ?";
+        List<Object> params = new ArrayList<>(terms.stream().map(ChatStore::like).toList());
+        params.add(limit);
+        for (SearchHit hit : query(titleSql, params, r -> new SearchHit(r.getString(1), r.getString(2), 0,
+                r.getString(2)))) {
+            hits.put(hit.conversationId() + ":0", hit);
+        }
+        String sql;
+        if (fullText) {
+            sql = "SELECT m.conversation_id, c.title, m.id, snippet(messages_fts, 0, '[', ']', '…', 12) "
+                    + "FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid "
+                    + "JOIN conversations c ON c.id = m.conversation_id WHERE messages_fts MATCH ? "
+                    + "ORDER BY rank LIMIT ?";
+        } else {
+            sql = "SELECT m.conversation_id, c.title, m.id, substr(m.content, 1, 120) FROM messages m "
+                    + "JOIN conversations c ON c.id = m.conversation_id WHERE "
+                    + terms.stream().map(t -> "m.content LIKE ? ESCAPE '\\'").collect(Collectors.joining(" AND "))
+                    + " ORDER BY m.id DESC LIMIT ?";
+        }
+        List<Object> messageParams = new ArrayList<>();
+        if (fullText) {
+            // Each term quoted (no FTS syntax from users) and prefix-matched: "gramm" finds "grammaire".
+            messageParams.add(terms.stream().map(t -> "\"" + t.replace("\"", "\"\"") + "\"*")
+                    .collect(Collectors.joining(" ")));
+        } else {
+            terms.stream().map(ChatStore::like).forEach(messageParams::add);
+        }
+        messageParams.add(limit);
+        for (SearchHit hit : query(sql, messageParams, r -> new SearchHit(r.getString(1), r.getString(2),
+                r.getLong(3), r.getString(4)))) {
+            hits.putIfAbsent(hit.conversationId() + ":" + hit.messageId(), hit);
         }
         return hits.values().stream().limit(limit).toList();
     }
@@ -458,6 +422,29 @@ final class ChatStore implements AutoCloseable {
     }
 
     // ---- helpers ----
+
+    @FunctionalInterface
+    private interface Row<T> {
+        T read(ResultSet r) throws SQLException;
+    }
+
+    /** Every row of a query, read by {@code row}; {@code params} fill the ?s in order. */
+    private <T> List<T> query(String sql, List<?> params, Row<T> row) {
+        try (PreparedStatement p = connection.prepareStatement(sql)) {
+            for (int i = 0; i < params.size(); i++) {
+                p.setObject(i + 1, params.get(i));
+            }
+            try (ResultSet r = p.executeQuery()) {
+                List<T> list = new ArrayList<>();
+                while (r.next()) {
+                    list.add(row.read(r));
+                }
+                return list;
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
 
     private static String encodeStops(List<String> stops) {
         return stops.stream().map(s -> URLEncoder.encode(s, StandardCharsets.UTF_8)).collect(Collectors.joining(","));
