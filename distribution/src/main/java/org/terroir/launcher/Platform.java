@@ -109,7 +109,15 @@ public final class Platform implements AutoCloseable {
         BundleContext context = framework.getBundleContext();
         List<Bundle> installed = new ArrayList<>();
         try (Stream<Path> jars = Files.list(dist.resolve("bundles"))) {
-            for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
+            // The logging and configuration bundles get the lowest ids: the framework stops bundles from the highest
+            // id down, so they are still there while the others stop (and log).
+            List<String> early = List.of("slf4j-", "org.apache.aries.spifly", "org.apache.felix.configadmin",
+                    "org.apache.felix.fileinstall");
+            for (Path jar : jars.filter(p -> p.toString().endsWith(".jar"))
+                    .sorted(java.util.Comparator.comparing((Path p) -> early.stream()
+                            .noneMatch(e -> p.getFileName().toString().startsWith(e)))
+                            .thenComparing(Path::getFileName))
+                    .toList()) {
                 if (apiFromClasspath && isApi(jar)) {
                     continue;
                 }
