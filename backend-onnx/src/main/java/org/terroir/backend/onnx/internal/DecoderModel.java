@@ -232,10 +232,12 @@ final class DecoderModel extends OnnxModel {
                 throw new GenerationException("onnx.generate.failed",
                         Messages.get("onnx.generate.failed", descriptor.name(), e.getMessage()), e);
             }
+            // Text held back (a possible stop string, half a character) reaches the listener first: a listener that
+            // closes the model while receiving it ends the generation like one that closes it mid-stream.
+            stream.flush();
             if (closing) {
                 throw closedError();
             }
-            stream.flush();
             double totalMs = (System.nanoTime() - start) / 1e6;
             return new GenerationStats(stream.text(), prompt.length, generated, firstTokenMs, totalMs, reason);
         }
