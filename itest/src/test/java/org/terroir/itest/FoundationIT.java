@@ -121,21 +121,26 @@ class FoundationIT {
         LoadedModel loaded = fixture.models().load(model.toString(), SMALL);
         CountDownLatch started = new CountDownLatch(3);
         AtomicInteger afterCancel = new AtomicInteger();
-        boolean[] cancelled = {false};
+        java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
         Generation generation = loaded.generate(GenerationRequest.completion("Once upon a time", longAnswer()),
                 text -> {
-                    if (cancelled[0]) {
+                    if (cancelled.get()) {
                         afterCancel.incrementAndGet();
                     }
                     started.countDown();
                 });
         assertTrue(started.await(60, TimeUnit.SECONDS));
-        cancelled[0] = true;
+        cancelled.set(true);
         generation.cancel();
         GenerationStats stats = generation.result().get(30, TimeUnit.SECONDS);
         assertEquals(FinishReason.CANCELLED, stats.finishReason());
         assertTrue(stats.generatedTokens() < 4000);
-        assertTrue(afterCancel.get() <= 2, "at most a token in flight arrives after cancel: " + afterCancel);
+        // Tokens already on their way when the cancel left may still arrive (this tiny model makes thousands a
+        // second), but the stream stops within a few milliseconds, and nothing comes after the end.
+        assertTrue(afterCancel.get() < 64, "the stream stops soon after cancel: " + afterCancel);
+        int atEnd = afterCancel.get();
+        Thread.sleep(200);
+        assertEquals(atEnd, afterCancel.get(), "no token after the generation ended");
     }
 
     @Test
@@ -250,7 +255,10 @@ class FoundationIT {
         new ProcessBuilder("kill", "-INT", Long.toString(worker.pid())).start().waitFor();
         GenerationStats stats = generation.result().get(60, TimeUnit.SECONDS);
         assertTrue(stats.generatedTokens() > 0);
-        assertTrue(worker.isAlive(), "the worker ignores SIGINT");
+        // Time for a JVM that did not ignore the signal to finish dying.
+        assertTrue(worker.onExit().completeOnTimeout(null, 500, TimeUnit.MILLISECONDS).get() == null,
+                "the worker ignores SIGINT");
+        assertTrue(worker.isAlive());
         assertTrue(loaded.isAlive());
         fixture.models().unloadAll();
     }
