@@ -194,8 +194,7 @@ final class ChatStore implements AutoCloseable {
     }
 
     synchronized boolean deleteConversation(String id) {
-        try {
-            connection.setAutoCommit(false);
+        return transaction(() -> {
             try (PreparedStatement m = connection.prepareStatement("DELETE FROM messages WHERE conversation_id = ?");
                     PreparedStatement c = connection.prepareStatement("DELETE FROM conversations WHERE id = ?")) {
                 m.setString(1, id);
@@ -204,15 +203,8 @@ final class ChatStore implements AutoCloseable {
                 int n = c.executeUpdate();
                 connection.commit();
                 return n > 0;
-            } catch (SQLException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
             }
-        } catch (SQLException e) {
-            throw failure(e);
-        }
+        });
     }
 
     synchronized Optional<Conversation> conversation(String id) {
@@ -245,8 +237,7 @@ final class ChatStore implements AutoCloseable {
 
     synchronized StoredMessage addMessage(String conversationId, Role role, String content, boolean complete) {
         long now = System.currentTimeMillis();
-        try {
-            connection.setAutoCommit(false);
+        return transaction(() -> {
             try (PreparedStatement p = connection.prepareStatement("INSERT INTO messages (conversation_id, role, "
                     + "content, created_at, complete) VALUES (?,?,?,?,?)", Statement.RETURN_GENERATED_KEYS)) {
                 p.setString(1, conversationId);
@@ -264,15 +255,8 @@ final class ChatStore implements AutoCloseable {
                 connection.commit();
                 return new StoredMessage(id, conversationId, role, content, Instant.ofEpochMilli(now), complete, null,
                         null);
-            } catch (SQLException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
             }
-        } catch (SQLException e) {
-            throw failure(e);
-        }
+        });
     }
 
     private void touch(String conversationId, long now) throws SQLException {
@@ -298,8 +282,7 @@ final class ChatStore implements AutoCloseable {
     /** Saves a finished answer: its whole text, its statistics, and the complete mark, in one transaction. */
     synchronized StoredMessage finish(long messageId, String content, boolean complete, AnswerStats stats,
             String error) {
-        try {
-            connection.setAutoCommit(false);
+        transaction(() -> {
             try (PreparedStatement p = connection.prepareStatement("UPDATE messages SET content = ?, complete = ?, "
                     + "model = ?, prompt_tokens = ?, generated_tokens = ?, ttft_ms = ?, total_ms = ?, tokens_per_s = ?, "
                     + "finish_reason = ?, error = ? WHERE id = ?")) {
@@ -335,15 +318,9 @@ final class ChatStore implements AutoCloseable {
                     touch(conversationId, System.currentTimeMillis());
                 }
                 connection.commit();
-            } catch (SQLException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
             }
-        } catch (SQLException e) {
-            throw failure(e);
-        }
+            return null;
+        });
         return message(messageId).orElseThrow();
     }
 
@@ -422,6 +399,28 @@ final class ChatStore implements AutoCloseable {
     }
 
     // ---- helpers ----
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction: committed by {@code work}, rolled back if it fails. */
+    private <T> T transaction(Work<T> work) {
+        try {
+            connection.setAutoCommit(false);
+            try {
+                return work.run();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
 
     @FunctionalInterface
     private interface Row<T> {
