@@ -14,11 +14,6 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.osgi.framework.BundleContext;
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Modified;
-import org.osgi.service.metatype.annotations.Designate;
 import org.terroir.api.ModelDescriptor;
 import org.terroir.api.ModelFormat;
 import org.terroir.api.inference.InferenceBackend;
@@ -30,13 +25,13 @@ import org.terroir.gguf.GgufFile;
 import org.terroir.gguf.GgufReader;
 
 /**
- * Runs GGUF models with llama.cpp, each in a worker JVM of its own (DESIGN.md says why): this bundle never
- * loads the native library itself, so a crash, a leak or an unload can only ever touch one worker.
+ * Runs GGUF models with llama.cpp, each in a worker JVM of its own (docs/ARCHITECTURE.md says why): this bundle
+ * never loads a native library itself, so a crash, a leak or an unload can only ever touch one worker. One class,
+ * two services ({@link CurrentEngineBackend}, {@link ClassicEngineBackend}): the runtime asks each whether it
+ * supports a model and takes the higher ranked one that does, so today's llama.cpp serves what it can and the
+ * classic engine the rest.
  */
-@Component(service = InferenceBackend.class, configurationPid = LlamaCppConfig.PID,
-        property = InferenceBackend.BACKEND_ID + "=" + LlamaCppBackend.ID)
-@Designate(ocd = LlamaCppConfig.class)
-public final class LlamaCppBackend implements InferenceBackend {
+public class LlamaCppBackend implements InferenceBackend {
     static final String ID = "llamacpp";
     private static final System.Logger LOG = System.getLogger(LlamaCppBackend.class.getName());
 
@@ -45,20 +40,27 @@ public final class LlamaCppBackend implements InferenceBackend {
     private volatile Path home;
     private volatile WorkerClasspath classpath;
     private volatile boolean active;
+    private final Engine engine;
 
     /** For Declarative Services. */
-    public LlamaCppBackend() {
+    LlamaCppBackend(Engine engine) {
+        this.engine = engine;
     }
 
-    /** Outside OSGi (tests): the worker runs from the given class path. */
+    /** Outside OSGi (tests): the classic engine, its worker running from the given class path. */
     LlamaCppBackend(LlamaCppConfig config, Path home, WorkerClasspath classpath) {
+        this(Engine.CLASSIC, config, home, classpath);
+    }
+
+    /** Outside OSGi (tests). */
+    LlamaCppBackend(Engine engine, LlamaCppConfig config, Path home, WorkerClasspath classpath) {
+        this.engine = engine;
         this.config = config;
         this.home = home;
         this.classpath = classpath;
         this.active = true;
     }
 
-    @Activate
     void activate(BundleContext context, LlamaCppConfig config) {
         this.config = config;
         this.home = org.terroir.api.TerroirHome.root();
@@ -66,14 +68,12 @@ public final class LlamaCppBackend implements InferenceBackend {
         this.active = true;
     }
 
-    @Modified
     void modified(LlamaCppConfig config) {
         // Applies to the next load; loaded models keep the settings they were loaded with.
         this.config = config;
     }
 
     /** Every model of this backend ends with it; their generations fail with a clear reason. */
-    @Deactivate
     void deactivate() {
         active = false;
         for (LlamaCppModel model : List.copyOf(models)) {
@@ -84,12 +84,16 @@ public final class LlamaCppBackend implements InferenceBackend {
 
     @Override
     public String id() {
-        return ID;
+        return engine.backendId;
     }
 
     @Override
     public String displayName() {
-        return "llama.cpp";
+        return engine.displayName;
+    }
+
+    Engine engine() {
+        return engine;
     }
 
     @Override
@@ -102,9 +106,57 @@ public final class LlamaCppBackend implements InferenceBackend {
         return GgufModels.describe(path);
     }
 
+    /**
+     * The current engine takes a GGUF model when it is allowed ({@code engine} setting), its pack can run here and
+     * it knows the architecture. The classic engine takes every GGUF model it is allowed to, so that one it cannot
+     * load gets an error that names the engine that can.
+     */
     @Override
     public boolean supports(ModelDescriptor model) {
-        return ModelFormat.GGUF.equals(model.format());
+        if (!ModelFormat.GGUF.equals(model.format())) {
+            return false;
+        }
+        String setting = config == null ? "auto" : config.engine().trim().toLowerCase(java.util.Locale.ROOT);
+        if (engine == Engine.CURRENT) {
+            return !setting.equals("classic") && pack().pack().isPresent() && engine.loads(architecture(model));
+        }
+        return !setting.equals("current");
+    }
+
+    /** The engine pack this backend would load now. */
+    EnginePacks.Choice pack() {
+        LlamaCppConfig c = config;
+        return EnginePacks.choose(EnginePacks.folder(c == null ? "" : c.enginePacks(), home),
+                c == null ? "auto" : c.enginePack());
+    }
+
+    private static String architecture(ModelDescriptor model) {
+        String arch = model.property(ModelDescriptor.ARCHITECTURE);
+        if (arch == null) {
+            try {
+                arch = GgufReader.read(model.path()).architecture();
+            } catch (RuntimeException e) {
+                return "";
+            }
+        }
+        return arch;
+    }
+
+    /** Refuses, before any process starts, a model whose architecture this engine does not know. */
+    private void checkArchitecture(ModelDescriptor model, GgufFile gguf) {
+        String arch = gguf.architecture();
+        if (engine.loads(arch)) {
+            return;
+        }
+        if (engine == Engine.CLASSIC && Engine.CURRENT.loads(arch)) {
+            EnginePacks.Choice pack = pack();
+            String why = !config.engine().trim().equalsIgnoreCase("classic") ? pack.whyNot()
+                    : Messages.get("engine.classic.chosen");
+            throw new ModelLoadException("llamacpp.architecture.classic", Messages.get("load.architecture.classic",
+                    model.name(), arch, Engine.CURRENT.displayName, why));
+        }
+        throw new ModelLoadException("llamacpp.architecture", Messages.get("load.architecture", model.name(), arch,
+                engine.displayName));
     }
 
     /** Models this backend holds now. */
@@ -117,13 +169,23 @@ public final class LlamaCppBackend implements InferenceBackend {
         if (!active) {
             throw new ModelLoadException("llamacpp.backend.stopped", Messages.get("backend.inactive"));
         }
-        if (!supports(model)) {
+        if (!ModelFormat.GGUF.equals(model.format())) {
             throw new ModelLoadException("llamacpp.format", Messages.get("load.format", model.name(), model.format()));
         }
         // Validated again here, not trusted from describe(): the file may have changed since, and only a file
         // the reader accepted may reach llama.cpp.
         GgufFile gguf = GgufReader.read(model.path());
+        checkArchitecture(model, gguf);
         LlamaCppConfig config = this.config;
+        Path pack = null;
+        if (engine == Engine.CURRENT) {
+            EnginePacks.Choice choice = pack();
+            if (choice.pack().isEmpty()) {
+                throw new ModelLoadException("llamacpp.engine.unavailable", Messages.get("engine.unavailable",
+                        engine.displayName, choice.whyNot()));
+            }
+            pack = choice.pack().get();
+        }
         LoadSettings settings = LoadSettings.resolve(config, options == null ? LoadOptions.defaults() : options,
                 gguf.contextLength().orElse(0), Runtime.getRuntime().availableProcessors());
         Path tmpDir;
@@ -137,10 +199,15 @@ public final class LlamaCppBackend implements InferenceBackend {
             logFile = Files.newBufferedWriter(logs.resolve("llamacpp-" + safeName(model.name()) + ".log"),
                     StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             logFile.write("---- " + Instant.now() + " loading " + model.path() + System.lineSeparator());
-            String library = config.libraryPath().isBlank()
-                    ? classpath.nativeLibraryFolder().map(Path::toString).orElse("") : config.libraryPath();
-            command = WorkerCommand.build(WorkerCommand.javaExecutable(), config.workerJvmOptions(), tmpDir, library,
-                    classpath.jars());
+            if (engine == Engine.CURRENT) {
+                command = WorkerCommand.build(WorkerCommand.javaExecutable(), config.workerJvmOptions(), tmpDir, "",
+                        classpath.currentEngineJars());
+            } else {
+                String library = config.libraryPath().isBlank()
+                        ? classpath.nativeLibraryFolder().map(Path::toString).orElse("") : config.libraryPath();
+                command = WorkerCommand.build(WorkerCommand.javaExecutable(), config.workerJvmOptions(), tmpDir,
+                        library, classpath.jars());
+            }
         } catch (IOException | java.io.UncheckedIOException e) {
             throw new ModelLoadException("llamacpp.files", Messages.get("load.files", home, e.getMessage()), e);
         }
@@ -157,7 +224,9 @@ public final class LlamaCppBackend implements InferenceBackend {
         LlamaCppModel loaded = new LlamaCppModel(model, settings, worker, models::remove);
         loaded.load(new Message.Load(model.path().toAbsolutePath().toString(), settings.contextLength(),
                 settings.threads(), settings.batchSize(), settings.gpuLayers(), settings.mmap(), settings.embeddings(),
-                !GgufModels.declaresPooling(gguf), config.jinja(), GgufModels.addsBos(gguf)), timeout);
+                !GgufModels.declaresPooling(gguf), config.jinja(), GgufModels.addsBos(gguf), engine.wireName,
+                pack == null ? "" : pack.toString(), engine == Engine.CURRENT ? Math.max(1, config.parallel()) : 1),
+                timeout);
         models.add(loaded);
         if (!loaded.isAlive()) {
             // Died right after loading: it already tried to leave the list before it was in it.

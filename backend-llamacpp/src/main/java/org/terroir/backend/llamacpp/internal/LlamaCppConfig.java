@@ -34,7 +34,24 @@ public @interface LlamaCppConfig {
     @AttributeDefinition(description = "Seconds a worker may take to start and load a model.")
     int loadTimeoutSeconds() default 300;
 
-    @AttributeDefinition(description = "Format chat with llama.cpp's Jinja engine (any template); off: its built-in "
-            + "list of known templates only.")
+    @AttributeDefinition(description = "Format chat with the model's own Jinja template (any template); off: "
+            + "llama.cpp's built-in list of known templates only.")
     boolean jinja() default true;
+
+    @AttributeDefinition(description = "Which llama.cpp runs GGUF models: auto (today's llama.cpp when its engine "
+            + "pack works on this computer and knows the model's architecture, else the classic one), current "
+            + "(today's only) or classic (de.kherud:llama 4.2.0, llama.cpp b4916, only).")
+    String engine() default "auto";
+
+    @AttributeDefinition(description = "Folder holding the engine packs (one folder per pack, e.g. linux-x64, "
+            + "linux-x64-vulkan). Empty: the engines/ folder of the installation.")
+    String enginePacks() default "";
+
+    @AttributeDefinition(description = "Engine pack to use: auto (a GPU pack when one is installed, else the CPU "
+            + "pack of this platform) or a pack folder name such as linux-x64 or linux-x64-vulkan.")
+    String enginePack() default "auto";
+
+    @AttributeDefinition(description = "Requests one loaded model decodes together (today's llama.cpp); they share "
+            + "the context window.")
+    int parallel() default 4;
 }

@@ -17,4 +17,9 @@ interface WorkerClasspath {
     default Optional<Path> nativeLibraryFolder() {
         return Optional.empty();
     }
+
+    /** The class path of a worker running today's llama.cpp: the worker's code, JNA and the template renderer. */
+    default List<Path> currentEngineJars() {
+        return jars();
+    }
 }

@@ -13,11 +13,15 @@ import java.util.List;
  */
 public sealed interface Message {
     /** Bumped whenever a message changes; the worker states its version in {@link Hello}. */
-    int VERSION = 1;
+    int VERSION = 2;
 
     byte type();
 
     void writeFields(DataOutput out) throws IOException;
+
+    /** Engine names in {@link Load#engine()}. */
+    String ENGINE_CURRENT = "current";
+    String ENGINE_CLASSIC = "classic";
 
     /** Why a generation ended, as the worker saw it. */
     enum Finish { STOP, LENGTH, CANCELLED, CONTEXT_FULL }
@@ -39,13 +43,28 @@ public sealed interface Message {
         }
     }
 
-    /** The model is ready. */
-    record Loaded(int contextLength, long loadNanos) implements Message {
+    /**
+     * The model is ready. {@code engine} says which llama.cpp runs it (and its CPU variant), {@code devices} what
+     * ggml found ("name|type|description|free|total" each), {@code gpuLayers} how many layers went to a GPU,
+     * {@code parallel} how many sequences decode together, {@code notice} a line the user should read ("" if none:
+     * e.g. why a GPU pack runs on the CPU).
+     */
+    record Loaded(int contextLength, long loadNanos, String engine, List<String> devices, int gpuLayers,
+            int parallel, String notice) implements Message {
+        public Loaded(int contextLength, long loadNanos) {
+            this(contextLength, loadNanos, "", List.of(), 0, 1, "");
+        }
+
         public byte type() { return 2; }
 
         public void writeFields(DataOutput out) throws IOException {
             out.writeInt(contextLength);
             out.writeLong(loadNanos);
+            Wire.writeString(out, engine);
+            Wire.writeStrings(out, devices);
+            out.writeInt(gpuLayers);
+            out.writeInt(parallel);
+            Wire.writeString(out, notice);
         }
     }
 
@@ -61,7 +80,12 @@ public sealed interface Message {
 
     /** A generation ended; the counts and times are the worker's own measurements. */
     record Done(long job, int promptTokens, int generatedTokens, long firstTokenNanos, long totalNanos,
-            Finish finish) implements Message {
+            Finish finish, int cachedTokens) implements Message {
+        public Done(long job, int promptTokens, int generatedTokens, long firstTokenNanos, long totalNanos,
+                Finish finish) {
+            this(job, promptTokens, generatedTokens, firstTokenNanos, totalNanos, finish, 0);
+        }
+
         public byte type() { return 4; }
 
         public void writeFields(DataOutput out) throws IOException {
@@ -71,6 +95,7 @@ public sealed interface Message {
             out.writeLong(firstTokenNanos);
             out.writeLong(totalNanos);
             out.writeByte(finish.ordinal());
+            out.writeInt(cachedTokens);
         }
     }
 
@@ -116,7 +141,15 @@ public sealed interface Message {
      * (for models that declare no pooling of their own).
      */
     record Load(String modelPath, int contextLength, int threads, int batchSize, int gpuLayers, boolean mmap,
-            boolean embeddings, boolean lastTokenPooling, boolean jinja, boolean addsBos) implements Message {
+            boolean embeddings, boolean lastTokenPooling, boolean jinja, boolean addsBos, String engine,
+            String enginePack, int parallel) implements Message {
+        /** The classic engine (de.kherud:llama), one sequence. */
+        public Load(String modelPath, int contextLength, int threads, int batchSize, int gpuLayers, boolean mmap,
+                boolean embeddings, boolean lastTokenPooling, boolean jinja, boolean addsBos) {
+            this(modelPath, contextLength, threads, batchSize, gpuLayers, mmap, embeddings, lastTokenPooling, jinja,
+                    addsBos, ENGINE_CLASSIC, "", 1);
+        }
+
         public byte type() { return 20; }
 
         public void writeFields(DataOutput out) throws IOException {
@@ -130,6 +163,9 @@ public sealed interface Message {
             out.writeBoolean(lastTokenPooling);
             out.writeBoolean(jinja);
             out.writeBoolean(addsBos);
+            Wire.writeString(out, engine);
+            Wire.writeString(out, enginePack);
+            out.writeInt(parallel);
         }
     }
 
@@ -197,10 +233,11 @@ public sealed interface Message {
     static Message readFields(byte type, DataInput in) throws IOException {
         switch (type) {
             case 1: return new Hello(Wire.readString(in), in.readInt(), in.readLong());
-            case 2: return new Loaded(in.readInt(), in.readLong());
+            case 2: return new Loaded(in.readInt(), in.readLong(), Wire.readString(in), Wire.readStrings(in),
+                    in.readInt(), in.readInt(), Wire.readString(in));
             case 3: return new Token(in.readLong(), Wire.readString(in));
             case 4: return new Done(in.readLong(), in.readInt(), in.readInt(), in.readLong(), in.readLong(),
-                    finish(in.readByte()));
+                    finish(in.readByte()), in.readInt());
             case 5: return new Failed(in.readLong(), Wire.readString(in), Wire.readStrings(in));
             case 6: return new Tokens(in.readLong(), Wire.readInts(in));
             case 7: {
@@ -216,7 +253,8 @@ public sealed interface Message {
                 return new Embeddings(job, List.copyOf(vectors));
             }
             case 20: return new Load(Wire.readString(in), in.readInt(), in.readInt(), in.readInt(), in.readInt(),
-                    in.readBoolean(), in.readBoolean(), in.readBoolean(), in.readBoolean(), in.readBoolean());
+                    in.readBoolean(), in.readBoolean(), in.readBoolean(), in.readBoolean(), in.readBoolean(),
+                    Wire.readString(in), Wire.readString(in), in.readInt());
             case 21: {
                 long job = in.readLong();
                 int count = in.readInt();

@@ -25,6 +25,7 @@ final class Worker {
     });
     private final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
     private volatile LlamaSession session;
+    private volatile NativeSession current;
 
     Worker(Channel channel) {
         this.channel = channel;
@@ -37,7 +38,10 @@ final class Worker {
             if (message == null || message instanceof Message.Shutdown) {
                 return;
             }
-            if (message instanceof Message.Cancel cancel) {
+            NativeSession engine = current;
+            if (engine != null && !(message instanceof Message.Load)) {
+                serveCurrent(engine, message);
+            } else if (message instanceof Message.Cancel cancel) {
                 cancelled.add(cancel.job());
             } else if (message instanceof Message.Tokenize && session != null) {
                 // Tokenizing only reads the vocabulary: answer at once rather than after a running generation.
@@ -45,6 +49,25 @@ final class Worker {
             } else {
                 jobs.execute(() -> run(message));
             }
+        }
+    }
+
+    /** Today's llama.cpp schedules its own work: requests go to its decode thread, answers come from there. */
+    private void serveCurrent(NativeSession engine, Message message) {
+        try {
+            if (message instanceof Message.Generate generate) {
+                engine.submit(generate);
+            } else if (message instanceof Message.Cancel cancel) {
+                engine.cancel(cancel.job());
+            } else if (message instanceof Message.Embed embed) {
+                engine.submit(embed);
+            } else if (message instanceof Message.Tokenize tokenize) {
+                reply(new Message.Tokens(tokenize.job(), engine.tokenize(tokenize.text(), false, false)));
+            }
+        } catch (WorkerFailure e) {
+            reply(new Message.Failed(jobOf(message), e.code(), e.args()));
+        } catch (Throwable e) {
+            reply(new Message.Failed(jobOf(message), "library", List.of(String.valueOf(e.getMessage()))));
         }
     }
 
@@ -75,6 +98,21 @@ final class Worker {
 
     private Message load(Message.Load load) {
         long start = System.nanoTime();
+        if (Message.ENGINE_CURRENT.equals(load.engine())) {
+            NativeSession engine = NativeSession.open(load, new NativeSession.Sink() {
+                @Override
+                public void token(long job, String text) {
+                    sendToken(job, text);
+                }
+
+                @Override
+                public void reply(Message message) {
+                    Worker.this.reply(message);
+                }
+            }, line -> System.err.println(line));
+            current = engine;
+            return engine.loaded();
+        }
         session = LlamaSession.open(load);
         return new Message.Loaded(load.contextLength(), System.nanoTime() - start);
     }

@@ -64,10 +64,19 @@ class LlamaCppBackendTest {
         TinyLlama.unitTest().weightType(TensorType.Q8_0).contextLength(LONG_CONTEXT).build().write(tinyLong);
     }
 
+    /** The engine under test; {@link CurrentEngineBackendTest} runs every test again on today's llama.cpp. */
+    Engine engine() {
+        return Engine.CLASSIC;
+    }
+
+    LlamaCppBackend newBackend(LlamaCppConfig config) {
+        return new LlamaCppBackend(engine(), config, home,
+                new BundleWorkerClasspath(TestBundle.create(1L), home.resolve("cache/llamacpp")));
+    }
+
     @BeforeEach
     void startBackend() {
-        backend = new LlamaCppBackend(TestConfig.defaults(), home,
-                new BundleWorkerClasspath(TestBundle.create(1L), home.resolve("cache/llamacpp")));
+        backend = newBackend(TestConfig.defaults());
     }
 
     @AfterEach
@@ -136,7 +145,7 @@ class LlamaCppBackendTest {
         LlamaCppModel model = load(tiny, LoadOptions.defaults().withContextLength(256));
         assertTrue(model.isAlive());
         assertEquals(256, model.contextLength());
-        assertEquals("llamacpp", model.backendId());
+        assertEquals(engine().backendId, model.backendId());
         List<String> pieces = Collections.synchronizedList(new ArrayList<>());
         GenerationStats stats = model.generate(GenerationRequest.completion("the cat sat on", Sampling.greedy(12)),
                 pieces::add).await();
@@ -330,8 +339,7 @@ class LlamaCppBackendTest {
 
     @Test
     void aWorkerThatDiesWhileStartingIsALoadErrorWithItsLastWords() throws Exception {
-        LlamaCppBackend starved = new LlamaCppBackend(TestConfig.with(Map.of("workerJvmOptions", "-Xmx1k")), home,
-                new BundleWorkerClasspath(TestBundle.create(1L), home.resolve("cache/llamacpp")));
+        LlamaCppBackend starved = newBackend(TestConfig.with(Map.of("workerJvmOptions", "-Xmx1k")));
         ModelLoadException e = assertThrows(ModelLoadException.class,
                 () -> starved.load(starved.describe(tiny).orElseThrow(), LoadOptions.defaults()));
         assertEquals("llamacpp.load.died", e.code());
@@ -353,11 +361,14 @@ class LlamaCppBackendTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+        Set<Long> before = children();
         ModelLoadException e = assertThrows(ModelLoadException.class,
                 () -> load(unknown, LoadOptions.defaults().withContextLength(128)));
-        assertEquals("llamacpp.load.failed", e.code());
+        // refused in Java, from the engine's list of architectures, before any process starts
+        assertEquals("llamacpp.architecture", e.code());
         assertTrue(e.getMessage().contains("terroir-unknown"), e.getMessage());
         assertTrue(backend.models().isEmpty());
+        assertEquals(before, children());
     }
 
     @Test
