@@ -1,16 +1,90 @@
 package org.terroir.api;
 
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * Where Terroir keeps its files: {@code terroir.home} (system property), else {@code TERROIR_HOME}
  * (environment), else {@code ~/.terroir}. Every bundle asks here so that one setting moves everything.
+ * <p>
+ * Everything under it is the user's only: folders {@code rwx------}, files {@code rw-------} on POSIX systems
+ * ({@link #createPrivateDirectories}, {@link #makePrivate}). On Windows these calls do nothing: the home lies in
+ * the user's profile, whose access list already keeps other (non-administrator) accounts out.
  */
 public final class TerroirHome {
     public static final String PROPERTY = "terroir.home";
     public static final String ENV = "TERROIR_HOME";
 
     private TerroirHome() {
+    }
+
+    private static final Set<PosixFilePermission> DIRECTORY = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
+
+    private static boolean posix() {
+        return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    }
+
+    /**
+     * Creates a folder and its missing parents readable by this account only ({@code 0700}) and returns it. An
+     * existing folder is left as it is.
+     */
+    public static Path createPrivateDirectories(Path dir) throws IOException {
+        if (!posix()) {
+            return Files.createDirectories(dir);
+        }
+        Path absolute = dir.toAbsolutePath();
+        if (Files.isDirectory(absolute)) {
+            return dir;
+        }
+        Path parent = absolute.getParent();
+        if (parent != null && !Files.exists(parent)) {
+            createPrivateDirectories(parent);
+        }
+        try {
+            Files.createDirectory(absolute, PosixFilePermissions.asFileAttribute(DIRECTORY));
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // made by someone else meanwhile
+        }
+        // The umask may have removed bits, never added some; set them exactly.
+        Files.setPosixFilePermissions(absolute, DIRECTORY);
+        return dir;
+    }
+
+    /** The attribute to create a file with that only this account may read ({@code 0600}); none on Windows. */
+    public static java.nio.file.attribute.FileAttribute<?>[] privateFile() {
+        return posix() ? new java.nio.file.attribute.FileAttribute<?>[] { PosixFilePermissions.asFileAttribute(FILE) }
+                : new java.nio.file.attribute.FileAttribute<?>[0];
+    }
+
+    /**
+     * Makes a file ({@code 0600}) or folder ({@code 0700}) readable by this account only; returns whether its
+     * permissions changed. Symbolic links are left alone.
+     */
+    public static boolean makePrivate(Path path) throws IOException {
+        if (!posix() || Files.isSymbolicLink(path) || !Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        Set<PosixFilePermission> current = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
+        Set<PosixFilePermission> wanted = java.util.EnumSet.noneOf(PosixFilePermission.class);
+        wanted.addAll(current);
+        wanted.removeIf(p -> !p.name().startsWith("OWNER_"));
+        wanted.add(PosixFilePermission.OWNER_READ);
+        wanted.add(PosixFilePermission.OWNER_WRITE);
+        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            wanted.add(PosixFilePermission.OWNER_EXECUTE);
+        }
+        if (wanted.equals(current)) {
+            return false;
+        }
+        Files.setPosixFilePermissions(path, wanted);
+        return true;
     }
 
     public static Path root() {
