@@ -42,7 +42,9 @@
   const notice = (text) => { $('#notice').textContent = text || ''; };
 
   function headers(json) {
-    const h = {};
+    // The page's secret travels in its cookie; this header, which another site's page cannot send, says that the call
+    // comes from the page's own scripts.
+    const h = { 'X-Terroir-Page': '1' };
     if (json) h['Content-Type'] = 'application/json';
     const key = $('#api-key').value || localStorage.getItem('terroir.key');
     if (key) h['Authorization'] = 'Bearer ' + key;
@@ -52,8 +54,9 @@
     const r = await fetch('/api/' + path + (path.includes('?') ? '&' : '?') + 'lang=' + state.lang, {
       method: method || (body === undefined ? 'GET' : 'POST'), headers: headers(body !== undefined),
       body: body === undefined ? undefined : JSON.stringify(body) });
-    if (r.status === 401) { $('#key-box').hidden = false; notice(t('keyNeeded')); throw new Error(t('keyNeeded')); }
     const data = await r.json();
+    if (r.status === 401 && data.error && data.error.code === 'page_token_missing') { notice(data.error.message); throw new Error(data.error.message); }
+    if (r.status === 401) { $('#key-box').hidden = false; notice(t('keyNeeded')); throw new Error(t('keyNeeded')); }
     if (!r.ok) throw new Error(data.error ? data.error.message : r.statusText);
     return data;
   }

@@ -37,7 +37,7 @@ import org.terroir.api.inference.ModelManager;
  * model manager binds when it arrives.
  */
 class ChatBundleTest {
-    private static final String API_PACKAGES = "org.terroir.api;version=1.0.0,org.terroir.api.i18n;version=1.0.0,"
+    private static final String API_PACKAGES = "org.terroir.api;version=1.1.0,org.terroir.api.i18n;version=1.0.0,"
             + "org.terroir.api.inference;version=1.0.0,org.terroir.api.chat;version=1.0.0";
 
     @TempDir

@@ -27,6 +27,14 @@ public @interface WebConfig {
     @AttributeDefinition(description = "Origins of other sites allowed to call the API from a browser (CORS); empty: none")
     String[] corsOrigins() default {};
 
+    @AttributeDefinition(description = "Host names or addresses (as in the Host header, without the port) this server"
+            + " also answers to, for serving on a network: 127.0.0.1, localhost and [::1] always are; others get 421")
+    String[] allowedHosts() default {};
+
+    @AttributeDefinition(description = "Longest time one generation may run, in seconds (then it ends as if its"
+            + " token limit was reached); 0: no limit")
+    int maxGenerationSeconds() default 600;
+
     @AttributeDefinition(description = "Allow requests to name a model by a file path (not only loaded or library models)")
     boolean allowModelPaths() default false;
 

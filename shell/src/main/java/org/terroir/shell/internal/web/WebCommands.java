@@ -30,15 +30,15 @@ public class WebCommands {
 
     @Descriptor("show where the web page and the OpenAI-compatible API answer, and whether they need a key")
     public void serve(CommandSession session) {
-        print(session.getConsole(), server.status());
+        print(session.getConsole(), server.status(), server.pageUrl());
     }
 
-    void print(PrintStream out, WebStatus status) {
+    void print(PrintStream out, WebStatus status, String pageUrl) {
         if (!status.running()) {
             out.println(TEXTS.get("serve.down"));
             return;
         }
-        out.println(TEXTS.get("serve.url", status.urls().get(0)));
+        out.println(TEXTS.get("serve.url", pageUrl == null ? status.urls().get(0) : pageUrl));
         for (String url : status.urls().subList(1, status.urls().size())) {
             out.println("  " + url);
         }

@@ -46,7 +46,7 @@ class WebMessagesTest {
         System.setProperty(org.terroir.api.i18n.Texts.LANG_PROPERTY, "en");
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            new WebCommands().print(new PrintStream(bytes, true, StandardCharsets.UTF_8), status);
+            new WebCommands().print(new PrintStream(bytes, true, StandardCharsets.UTF_8), status, null);
             return bytes.toString(StandardCharsets.UTF_8);
         } finally {
             if (before == null) {

@@ -31,6 +31,18 @@ public final class ApiError extends RuntimeException {
         return new ApiError(400, "invalid_request_error", code, param, message);
     }
 
+    /**
+     * A message fit for a client: its first line, at most 300 characters. Messages from deeper down (a backend, a
+     * worker) may hold log lines or paths; the log file has the rest.
+     */
+    public static String shortMessage(String message) {
+        if (message == null || message.isBlank()) {
+            return "";
+        }
+        String line = message.strip().lines().findFirst().orElse("").strip();
+        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
+    }
+
     public int status() {
         return status;
     }

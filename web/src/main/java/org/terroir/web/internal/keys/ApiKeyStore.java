@@ -16,6 +16,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 
+import org.terroir.api.TerroirHome;
 import org.terroir.api.web.ApiKey;
 import org.terroir.api.web.CreatedKey;
 
@@ -113,8 +114,11 @@ public final class ApiKeyStore {
 
     private void write(List<StoredKey> next) {
         try {
-            Files.createDirectories(file.getParent());
+            TerroirHome.createPrivateDirectories(file.getParent());
             Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.deleteIfExists(temp);
+            // Hashes only, but this account's only (0600) from the first byte.
+            Files.createFile(temp, TerroirHome.privateFile());
             Files.writeString(temp, GSON.toJson(next), StandardCharsets.UTF_8);
             try {
                 Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

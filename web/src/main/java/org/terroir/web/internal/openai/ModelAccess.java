@@ -18,12 +18,12 @@ import org.terroir.web.internal.http.ApiError;
  * demand (the runtime unloads it again after its idle time). File paths are refused unless the configuration allows
  * them: a program on the network must not make the server open any file it likes.
  */
-final class ModelAccess {
+public final class ModelAccess {
     private final ModelManager manager;
     private final ModelLibrary library;
     private final boolean allowPaths;
 
-    ModelAccess(ModelManager manager, ModelLibrary library, boolean allowPaths) {
+    public ModelAccess(ModelManager manager, ModelLibrary library, boolean allowPaths) {
         this.manager = manager;
         this.library = library;
         this.allowPaths = allowPaths;
@@ -55,8 +55,23 @@ final class ModelAccess {
             if ("model.notFound".equals(e.code())) {
                 throw notFound(name);
             }
-            throw new ApiError(500, "server_error", "model_load_failed", "model", e.getMessage());
+            throw new ApiError(500, "server_error", "model_load_failed", "model", ApiError.shortMessage(e.getMessage()));
         }
+    }
+
+    /**
+     * The reference to store or load for a name a request gives: a loaded model's id, a library model's file, or
+     * (only with {@code allowModelPaths}) a path. Anything else is a 404 that says nothing about the file system:
+     * the same answer whether or not such a file exists.
+     */
+    public String checked(String name) {
+        if (name == null || name.isBlank()) {
+            return name;
+        }
+        if (manager.find(name).isPresent()) {
+            return name;
+        }
+        return reference(name);
     }
 
     /** What to hand the manager for a name that is not loaded. */
@@ -67,15 +82,21 @@ final class ModelAccess {
                 return found.get().path().toString();
             }
         }
-        if (allowPaths && isPath(name)) {
-            return name;
+        if (isPath(name)) {
+            if (allowPaths) {
+                return name;
+            }
+            throw new ApiError(404, "invalid_request_error", "model_not_found", "model",
+                    Texts.get("error.model.path", name));
         }
         throw notFound(name);
     }
 
     private static boolean isPath(String name) {
         try {
-            return Path.of(name).isAbsolute() || name.startsWith("~/") || name.startsWith("./");
+            return name.contains("/") && (Path.of(name).isAbsolute() || name.startsWith("~/") || name.startsWith("./")
+                    || name.startsWith("../")) || name.contains("\\") || name.endsWith(".gguf")
+                    || name.endsWith(".onnx");
         } catch (InvalidPathException e) {
             return false;
         }

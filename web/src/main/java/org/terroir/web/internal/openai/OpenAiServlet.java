@@ -3,6 +3,7 @@ package org.terroir.web.internal.openai;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,8 +15,10 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import javax.servlet.Servlet;
 import javax.servlet.http.HttpServlet;
@@ -45,6 +48,7 @@ import org.terroir.web.internal.http.ApiError;
 import org.terroir.web.internal.http.BoundedBody;
 import org.terroir.web.internal.http.Capacity;
 import org.terroir.web.internal.http.Sse;
+import org.terroir.web.internal.http.TimeLimit;
 
 import com.google.gson.JsonObject;
 
@@ -62,6 +66,8 @@ public class OpenAiServlet extends HttpServlet {
     private static final System.Logger LOG = System.getLogger(OpenAiServlet.class.getName());
     /** Tokens the chat template adds around each message, for the prompt length check before generating. */
     private static final int TEMPLATE_TOKENS_PER_MESSAGE = 4;
+    /** How long a non-streamed request waits before it first checks that its client is still there. */
+    private static final long PROBE_MILLIS = 1000;
 
     @Reference
     private transient ModelManager manager;
@@ -97,17 +103,13 @@ public class OpenAiServlet extends HttpServlet {
             e.write(response);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "request failed: " + request.getRequestURI(), e);
-            new ApiError(500, "server_error", "internal_error", null, e.getMessage() == null ? e.toString()
-                    : e.getMessage()).write(response);
+            new ApiError(500, "server_error", "internal_error", null,
+                    ApiError.shortMessage(e.getMessage() == null ? e.toString() : e.getMessage())).write(response);
         }
     }
 
+    /** The body as a JSON object (its type was checked by the guard: JSON only). */
     private JsonObject body(HttpServletRequest request) throws IOException {
-        String type = request.getContentType();
-        if (type != null && !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-            throw new ApiError(415, "invalid_request_error", "unsupported_media_type", null,
-                    Texts.get("error.contentType", type));
-        }
         return Fields.parseObject(BoundedBody.read(request.getInputStream(), request.getContentLengthLong(),
                 config.maxBodyBytes()));
     }
@@ -154,10 +156,25 @@ public class OpenAiServlet extends HttpServlet {
             if (call.stream()) {
                 stream(model, request, call, chat, id, created, response);
             } else {
-                GenerationStats stats = await(model.generate(request, text -> {
-                }));
+                Generation generation = model.generate(request, text -> {
+                });
+                GenerationStats stats;
+                String finish;
+                try (TimeLimit limit = TimeLimit.of(generation::cancel, config.maxGenerationSeconds())) {
+                    stats = awaitWatching(generation, response);
+                    finish = limit.reached() ? "length" : Responses.finishReason(stats.finishReason());
+                } catch (ApiError e) {
+                    if (!response.isCommitted()) {
+                        throw e;
+                    }
+                    // The status is gone with the first probe: the error object is the body.
+                    response.getOutputStream().write(Json.OPENAI.toJson(e.body()).getBytes(StandardCharsets.UTF_8));
+                    return;
+                }
+                if (stats == null) {
+                    return; // the client left
+                }
                 Responses.Usage usage = Responses.Usage.of(stats.promptTokens(), stats.generatedTokens());
-                String finish = Responses.finishReason(stats.finishReason());
                 writeJson(response, chat
                         ? new Responses.ChatCompletion(id, "chat.completion", created, call.model(),
                                 List.of(new Responses.ChatChoice(0,
@@ -169,13 +186,48 @@ public class OpenAiServlet extends HttpServlet {
         }
     }
 
+    /**
+     * Waits for a generation whose answer is sent at the end, and notices a client that went away: after
+     * {@value #PROBE_MILLIS} ms, and then as often, one space is written (JSON may begin with white space). A client
+     * that left makes the write fail, and its generation is cancelled at once instead of running to the end and holding
+     * the model. Null when the client left.
+     */
+    private static GenerationStats awaitWatching(Generation generation, HttpServletResponse response) {
+        CompletableFuture<GenerationStats> result = generation.result();
+        while (true) {
+            try {
+                return result.get(PROBE_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                try {
+                    if (!response.isCommitted()) {
+                        response.setStatus(200);
+                        response.setContentType("application/json");
+                        response.setCharacterEncoding("UTF-8");
+                    }
+                    response.getOutputStream().write(' ');
+                    response.flushBuffer();
+                } catch (IOException | RuntimeException gone) {
+                    generation.cancel();
+                    LOG.log(System.Logger.Level.DEBUG, "client left, its generation is cancelled");
+                    return null;
+                }
+            } catch (ExecutionException e) {
+                throw fromGeneration(e.getCause() == null ? e : e.getCause());
+            } catch (InterruptedException e) {
+                generation.cancel();
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+    }
+
     private void stream(LoadedModel model, GenerationRequest request, Requests.Completion call, boolean chat,
             String id, long created, HttpServletResponse response) throws IOException {
         BlockingQueue<String> pieces = new LinkedBlockingQueue<>();
         Generation generation = model.generate(request, pieces::add);
         CompletableFuture<GenerationStats> result = generation.result();
         Sse sse = null;
-        try {
+        try (TimeLimit limit = TimeLimit.of(generation::cancel, config.maxGenerationSeconds())) {
             sse = new Sse(response);
             if (chat) {
                 sse.data(chunk(id, created, call, new Responses.Delta("assistant", ""), null, null));
@@ -208,7 +260,7 @@ public class OpenAiServlet extends HttpServlet {
                 }
             }
             GenerationStats stats = await(generation);
-            String finish = Responses.finishReason(stats.finishReason());
+            String finish = limit.reached() ? "length" : Responses.finishReason(stats.finishReason());
             sse.data(chat ? chunk(id, created, call, new Responses.Delta(null, null), finish, null)
                     : textChunk(id, created, call, "", finish, null));
             if (call.includeUsage()) {
@@ -288,9 +340,12 @@ public class OpenAiServlet extends HttpServlet {
             if (code.endsWith("prompt.too.long") || code.endsWith("prompt.tooLong")) {
                 return ApiError.badRequest("context_length_exceeded", "messages", t.getMessage());
             }
-            return new ApiError(500, "server_error", code, null, t.getMessage());
+            return new ApiError(500, "server_error", code, null,
+                    Texts.get("error.generation.failed", ApiError.shortMessage(t.getMessage())));
         }
-        return new ApiError(500, "server_error", "internal_error", null, String.valueOf(failure.getMessage()));
+        LOG.log(System.Logger.Level.WARNING, "generation failed", failure);
+        return new ApiError(500, "server_error", "internal_error", null,
+                Texts.get("error.generation.failed", ApiError.shortMessage(failure.getMessage())));
     }
 
     private void embeddings(Requests.Embedding call, HttpServletResponse response) throws IOException {
@@ -333,9 +388,12 @@ public class OpenAiServlet extends HttpServlet {
     }
 
     private static void writeJson(HttpServletResponse response, Object body) throws IOException {
-        response.setStatus(200);
-        response.setContentType("application/json");
-        response.setCharacterEncoding("UTF-8");
-        response.getWriter().write(Json.OPENAI.toJson(body));
+        if (!response.isCommitted()) {
+            response.setStatus(200);
+            response.setContentType("application/json");
+            response.setCharacterEncoding("UTF-8");
+        }
+        // Bytes, not the writer: a waiting request may already have written probes through the stream.
+        response.getOutputStream().write(Json.OPENAI.toJson(body).getBytes(StandardCharsets.UTF_8));
     }
 }

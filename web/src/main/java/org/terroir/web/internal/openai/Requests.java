@@ -17,6 +17,8 @@ import com.google.gson.JsonObject;
 final class Requests {
     /** Most stop sequences OpenAI accepts. */
     static final int MAX_STOP = 4;
+    /** Longest stop sequence, in characters: each is looked for after every token, so it must stay short. */
+    static final int MAX_STOP_LENGTH = 256;
 
     private Requests() {
     }
@@ -69,7 +71,9 @@ final class Requests {
         }
         Float topP = Fields.number(body, "top_p", 0, 1);
         if (topP != null) {
-            sampling = sampling.withTopP(topP);
+            // 0, -0 and values too small for a float (1e-320) all mean "the likeliest token only": the samplers
+            // want a positive value, so they get the smallest one.
+            sampling = sampling.withTopP(topP > 0 ? topP : Float.MIN_NORMAL);
         }
         Long seed = Fields.longInteger(body, "seed");
         if (seed != null) {
@@ -78,6 +82,9 @@ final class Requests {
         List<String> stop = Fields.strings(body, "stop", MAX_STOP);
         if (stop.stream().anyMatch(String::isEmpty)) {
             throw ApiError.badRequest("invalid_value", "stop", Texts.get("error.field.empty", "stop"));
+        }
+        if (stop.stream().anyMatch(x -> x.length() > MAX_STOP_LENGTH)) {
+            throw ApiError.badRequest("invalid_value", "stop", Texts.get("error.stop.long", MAX_STOP_LENGTH));
         }
         sampling = sampling.withStop(stop);
         boolean stream = Fields.bool(body, "stream", false);

@@ -25,16 +25,35 @@ public class PageServlet extends HttpServlet {
             "text/css;charset=utf-8", "js", "text/javascript;charset=utf-8", "svg", "image/svg+xml", "ico",
             "image/x-icon", "png", "image/png");
 
-    @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+    /**
+     * Whether this request reads one of the page's own files (all that is served without the page's secret: the
+     * files hold nothing of the user's).
+     */
+    public static boolean isPageFile(String method, String path) {
+        return (method.equals("GET") || method.equals("HEAD")) && resource(path) != null;
+    }
+
+    private static URL resource(String path) {
         if (path.isEmpty() || path.equals("/")) {
             path = "/index.html";
         }
         String name = path.substring(path.lastIndexOf('/') + 1);
-        String extension = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : "";
-        URL resource = path.contains("..") || !TYPES.containsKey(extension) ? null
+        return path.contains("..") || path.contains("//") || !TYPES.containsKey(extension(name)) ? null
                 : PageServlet.class.getClassLoader().getResource("page" + path);
+    }
+
+    private static String extension(String name) {
+        return name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : "";
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        URL resource = resource(path);
+        String extension = extension(path.substring(path.lastIndexOf('/') + 1));
+        if (path.isEmpty() || path.equals("/")) {
+            extension = "html";
+        }
         if (resource == null) {
             response.sendError(404);
             return;

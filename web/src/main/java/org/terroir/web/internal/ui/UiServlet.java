@@ -46,6 +46,8 @@ import org.terroir.web.internal.WebConfig;
 import org.terroir.web.internal.http.ApiError;
 import org.terroir.web.internal.http.BoundedBody;
 import org.terroir.web.internal.http.Sse;
+import org.terroir.web.internal.http.TimeLimit;
+import org.terroir.web.internal.openai.ModelAccess;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -110,10 +112,10 @@ public class UiServlet extends HttpServlet {
             e.write(response);
         } catch (TerroirException e) {
             new ApiError(e.code() != null && e.code().endsWith("unknown") ? 404 : 400, "invalid_request_error",
-                    e.code(), null, e.getMessage()).write(response);
+                    e.code(), null, ApiError.shortMessage(e.getMessage())).write(response);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "page request failed: " + path, e);
-            new ApiError(500, "server_error", "internal_error", null, String.valueOf(e.getMessage()))
+            new ApiError(500, "server_error", "internal_error", null, ApiError.shortMessage(e.getMessage()))
                     .write(response);
         }
     }
@@ -239,9 +241,16 @@ public class UiServlet extends HttpServlet {
         return need(chat, "chat").create(settings(body));
     }
 
-    private static ConversationSettings settings(JsonObject body) {
-        return new ConversationSettings(optional(body, "title"), optional(body, "modelRef"),
-                optional(body, "presetId"), optional(body, "systemPrompt"), null);
+    /** The settings of a body; a model must be loaded or in the library (a file path only with allowModelPaths). */
+    private ConversationSettings settings(JsonObject body) {
+        String modelRef = optional(body, "modelRef");
+        models().checked(modelRef);
+        return new ConversationSettings(optional(body, "title"), modelRef, optional(body, "presetId"),
+                optional(body, "systemPrompt"), null);
+    }
+
+    private ModelAccess models() {
+        return new ModelAccess(manager, library, config.allowModelPaths());
     }
 
     private Object conversationAction(String id, String action, HttpServletRequest request,
@@ -257,7 +266,10 @@ public class UiServlet extends HttpServlet {
             case "stop":
                 return Map.of("stopped", c.stop(id));
             case "send":
-                send(c, id, text(body(request), "text"), response);
+                String message = text(body(request), "text");
+                // A conversation stored with another model name (an older one, or the shell's) is checked too.
+                c.get(id).ifPresent(conversation -> models().checked(conversation.modelRef()));
+                send(c, id, message, response);
                 return null;
             default:
                 throw new ApiError(404, "invalid_request_error", "unknown_url", null,
@@ -280,7 +292,7 @@ public class UiServlet extends HttpServlet {
             }
         });
         Sse sse = new Sse(response);
-        try {
+        try (TimeLimit limit = TimeLimit.of(turn::cancel, config.maxGenerationSeconds())) {
             sse.event("user", Json.UI.toJson(turn.userMessage()));
             while (true) {
                 Object[] event = events.poll(100, TimeUnit.MILLISECONDS);
@@ -294,7 +306,7 @@ public class UiServlet extends HttpServlet {
                 ChatReply reply = turn.await();
                 sse.event("done", Json.UI.toJson(reply));
             } catch (RuntimeException e) {
-                sse.event("error", Json.UI.toJson(Map.of("message", String.valueOf(e.getMessage()))));
+                sse.event("error", Json.UI.toJson(Map.of("message", ApiError.shortMessage(e.getMessage()))));
             }
         } catch (IOException e) {
             // The page went away (closed or reloaded): the answer stops and is stored as it is.
