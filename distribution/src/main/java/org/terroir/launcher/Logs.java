@@ -1,7 +1,6 @@
 package org.terroir.launcher;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.FileHandler;
@@ -30,7 +29,7 @@ final class Logs {
         console.setLevel(Level.WARNING);
         root.addHandler(console);
         try {
-            Files.createDirectories(dir);
+            HomeFiles.createPrivateDirectories(dir);
             FileHandler file = new FileHandler(dir.resolve("terroir.%g.log").toString(), 5_000_000, 3, true);
             file.setFormatter(new SimpleFormatter());
             file.setLevel(Level.INFO);

@@ -61,7 +61,12 @@ public final class Platform implements AutoCloseable {
     public static Platform start(Path dist, Path home, boolean interactive, Map<String, String> extra)
             throws BundleException, IOException {
         for (String dir : List.of("models", "data", "conf", "plugins", "logs", "cache")) {
-            Files.createDirectories(home.resolve(dir));
+            HomeFiles.createPrivateDirectories(home.resolve(dir));
+        }
+        int opened = HomeFiles.tighten(home);
+        if (opened > 0) {
+            System.getLogger(Platform.class.getName()).log(System.Logger.Level.INFO, "TERROIR_HOME " + home + ": "
+                    + opened + " files and folders were open to other accounts of this computer; now this account's only");
         }
         // Bundles read TERROIR_HOME from this property; the framework's own properties don't reach them all.
         System.setProperty("terroir.home", home.toString());
