@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
 
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
+import org.terroir.api.TerroirHome;
 import org.terroir.api.TerroirException;
 import org.terroir.api.chat.AnswerStats;
 import org.terroir.api.chat.Conversation;
@@ -60,7 +61,15 @@ final class ChatStore implements AutoCloseable {
 
     static ChatStore open(Path dataDir) {
         try {
-            Files.createDirectories(dataDir);
+            TerroirHome.createPrivateDirectories(dataDir);
+            // SQLite gives its -wal and -shm files the permissions of the database: all three this account's only.
+            Path db = dataDir.resolve(FILE_NAME);
+            if (!Files.exists(db)) {
+                Files.createFile(db, TerroirHome.privateFile());
+            }
+            for (String suffix : new String[] { "", "-wal", "-shm" }) {
+                TerroirHome.makePrivate(dataDir.resolve(FILE_NAME + suffix));
+            }
         } catch (IOException e) {
             throw new TerroirException("chat.store.open", Messages.get("chat.store.open", dataDir, e.getMessage()), e);
         }
