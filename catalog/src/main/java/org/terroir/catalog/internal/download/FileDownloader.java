@@ -274,10 +274,14 @@ public final class FileDownloader implements Downloader, AutoCloseable {
             Sidecar wanted = new Sidecar(repo, file, size, sha, remote.etag(), remote.commit());
             long have;
             try {
-                Files.createDirectories(target.getParent());
+                org.terroir.api.TerroirHome.createPrivateDirectories(target.getParent());
                 have = resumable(part, sidecarPath, wanted);
                 wanted.write(sidecarPath);
                 checkSpace(target.getParent(), size < 0 ? 0 : size - have, marginBytes, true);
+                if (!Files.exists(part)) {
+                    // Downloads are this account's only (0600), whatever the umask.
+                    Files.createFile(part, org.terroir.api.TerroirHome.privateFile());
+                }
             } catch (IOException e) {
                 throw Msg.error(e, "library.io", part, e.getMessage());
             }

@@ -30,6 +30,8 @@ record Sidecar(String repo, String file, long size, String sha256, String etag, 
 
     void write(Path path) throws IOException {
         Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, org.terroir.api.TerroirHome.privateFile());
         Files.writeString(tmp, GSON.toJson(this), StandardCharsets.UTF_8);
         Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);

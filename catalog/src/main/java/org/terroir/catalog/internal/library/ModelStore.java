@@ -65,8 +65,21 @@ public final class ModelStore implements ModelLibrary {
 
     /** Where a repository file lives in the library; refuses names that would leave it. */
     public Path fileFor(String repo, String file) {
-        Path p = root.resolve(repo).resolve(file).normalize();
-        if (!p.startsWith(root.resolve(repo).normalize()) || repo.contains("..")) {
+        if (repo == null || file == null || repo.indexOf('\0') >= 0 || file.indexOf('\0') >= 0 || repo.contains("..")
+                || file.endsWith(PART) || file.endsWith(SIDECAR)) {
+            // A name ending in .part or .part.json would be taken for a download under way and never listed.
+            throw Msg.error("library.bad-name", String.valueOf(repo) + "/" + file);
+        }
+        Path p;
+        Path repoDir;
+        try {
+            repoDir = root.resolve(repo).normalize();
+            p = repoDir.resolve(file).normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw Msg.error("library.bad-name", repo + "/" + file);
+        }
+        // Strictly inside the repository's folder: "." or "" would name the folder itself.
+        if (!p.startsWith(repoDir) || p.equals(repoDir) || !repoDir.startsWith(root) || repoDir.equals(root)) {
             throw Msg.error("library.bad-name", repo + "/" + file);
         }
         return p;
@@ -399,7 +412,7 @@ public final class ModelStore implements ModelLibrary {
             throw Msg.error("library.import-exists", targetRepo + "/" + name);
         }
         try {
-            Files.createDirectories(target.getParent());
+            org.terroir.api.TerroirHome.createPrivateDirectories(target.getParent());
             switch (mode == null ? ImportMode.COPY : mode) {
                 case LINK -> Files.createLink(target, source);
                 case MOVE -> {
@@ -425,6 +438,7 @@ public final class ModelStore implements ModelLibrary {
         Path tmp = target.resolveSibling(target.getFileName() + PART);
         try {
             Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
+            org.terroir.api.TerroirHome.makePrivate(tmp);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
