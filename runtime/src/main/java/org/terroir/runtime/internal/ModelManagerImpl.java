@@ -206,7 +206,7 @@ public class ModelManagerImpl implements ModelManager {
                             descriptor.format(), descriptor.name())));
             makeRoom();
             long start = System.nanoTime();
-            LoadedModel loaded = chosen.backend().load(descriptor, opts);
+            LoadedModel loaded = loadBounded(chosen.backend(), descriptor, opts);
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             String id = uniqueId(descriptor);
             ManagedModel managed = new ManagedModel(id, loaded, chosen.backend(), opts, millis, () -> unload(id));
@@ -221,6 +221,63 @@ public class ModelManagerImpl implements ModelManager {
             LOG.log(System.Logger.Level.INFO, "loaded {0} on {1} in {2} ms", id, chosen.backend().id(), millis);
             return managed;
         }
+    }
+
+    /**
+     * The backend's {@code load}, on its own thread, for at most {@code loadTimeoutSeconds}: a backend (a plugin) that
+     * hangs must not hold the load lock forever, and one that answers null is refused by name. A model that arrives
+     * after the time is up is closed at once.
+     */
+    private LoadedModel loadBounded(InferenceBackend backend, ModelDescriptor descriptor, LoadOptions options) {
+        java.util.concurrent.CompletableFuture<LoadedModel> result = new java.util.concurrent.CompletableFuture<>();
+        Thread loader = new Thread(() -> {
+            try {
+                result.complete(backend.load(descriptor, options));
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, "terroir-load-" + backend.id());
+        loader.setDaemon(true);
+        loader.start();
+        int seconds = config.loadTimeoutSeconds();
+        LoadedModel loaded;
+        try {
+            loaded = seconds > 0 ? result.get(seconds, TimeUnit.SECONDS) : result.get();
+        } catch (java.util.concurrent.TimeoutException e) {
+            result.thenAccept(late -> {
+                if (late != null) {
+                    late.close();
+                }
+            });
+            loader.interrupt();
+            throw new ModelLoadException("model.load.timeout", TEXTS.get("model.load.timeout", descriptor.name(),
+                    backend.displayName(), origin(backend), seconds));
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new ModelLoadException("model.load.failed", String.valueOf(cause), cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            loader.interrupt();
+            throw new ModelLoadException("model.load.interrupted", TEXTS.get("model.load.interrupted",
+                    descriptor.name()));
+        }
+        if (loaded == null) {
+            throw new ModelLoadException("model.load.null", TEXTS.get("model.load.null", backend.displayName(),
+                    origin(backend), descriptor.name()));
+        }
+        return loaded;
+    }
+
+    /** The bundle that brought a backend (a plugin's name), for messages. */
+    private static String origin(InferenceBackend backend) {
+        org.osgi.framework.Bundle bundle = org.osgi.framework.FrameworkUtil.getBundle(backend.getClass());
+        return bundle == null ? backend.id() : bundle.getSymbolicName();
     }
 
     private void makeRoom() {

@@ -15,4 +15,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Most loaded models",
             description = "Loading one more unloads the least recently used; 0 means no limit.")
     int maxLoadedModels() default 4;
+
+    @AttributeDefinition(name = "Load time limit (seconds)",
+            description = "A backend that takes longer to load a model is given up on (the model is refused with an"
+                    + " error naming the backend); 0 waits for ever.")
+    int loadTimeoutSeconds() default 600;
 }
