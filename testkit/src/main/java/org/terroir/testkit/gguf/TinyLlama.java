@@ -43,6 +43,7 @@ public final class TinyLlama {
     private final int headCount;
     private final int headCountKv;
     private final int headDim;
+    private final int fullAttentionHeadDim;
     private final int feedForwardLength;
     private final int contextLength;
     private final int vocabSize;
@@ -66,6 +67,7 @@ public final class TinyLlama {
         headCount = b.headCount;
         headCountKv = b.headCountKv;
         headDim = b.resolvedHeadDim();
+        fullAttentionHeadDim = b.fullAttentionHeadDim > 0 ? b.fullAttentionHeadDim : headDim;
         feedForwardLength = b.feedForwardLength;
         contextLength = b.contextLength;
         vocabSize = b.vocabSize;
@@ -191,6 +193,19 @@ public final class TinyLlama {
         return headDim;
     }
 
+    /**
+     * Size of one attention head in the full-attention layers: {@link #headDim()} except for a Gemma 4 given
+     * {@link Builder#fullAttentionHeadDim(int)} (the released Gemma 4 models have 512 there, 256 in sliding layers).
+     */
+    public int fullAttentionHeadDim() {
+        return fullAttentionHeadDim;
+    }
+
+    /** Size of one attention head in layer {@code layer}. */
+    public int headDim(int layer) {
+        return isSlidingWindowLayer(layer) ? headDim : fullAttentionHeadDim;
+    }
+
     /** Whether the token embedding is also the output matrix (no output.weight in the file). */
     public boolean tiedOutput() {
         return tiedOutput;
@@ -270,14 +285,14 @@ public final class TinyLlama {
         w.putUInt32(a + "feed_forward_length", feedForwardLength);
         w.putUInt32(a + "attention.head_count", headCount);
         w.putUInt32(a + "attention.head_count_kv", headCountKv);
-        w.putUInt32(a + "rope.dimension_count", headDim);
+        w.putUInt32(a + "rope.dimension_count", fullAttentionHeadDim);
         w.putFloat32(a + "rope.freq_base", gemma ? 1_000_000f : 10000f);
         w.putFloat32(a + "attention.layer_norm_rms_epsilon", gemma ? 1e-6f : 1e-5f);
         w.putUInt32(a + "vocab_size", vocabSize);
         // the llama files stay as they always were; the others say their head size, as converted models do
         if (architecture != Architecture.LLAMA || headDim != embeddingLength / headCount) {
-            w.putUInt32(a + "attention.key_length", headDim);
-            w.putUInt32(a + "attention.value_length", headDim);
+            w.putUInt32(a + "attention.key_length", fullAttentionHeadDim);
+            w.putUInt32(a + "attention.value_length", fullAttentionHeadDim);
         }
         if (architecture.hasExperts()) {
             w.putUInt32(a + "expert_count", expertCount);
@@ -344,8 +359,6 @@ public final class TinyLlama {
      */
     private void tensors(TensorSink sink) {
         long d = embeddingLength;
-        long q = (long) headCount * headDim;
-        long kv = (long) headCountKv * headDim;
         long ff = feedForwardLength;
         TensorData ones = TensorData.constant(1f);
 
@@ -373,14 +386,17 @@ public final class TinyLlama {
                 tiedOutput ? outputRows : random("token_embd.weight"));
         for (int i = 0; i < blockCount; i++) {
             String p = "blk." + i + ".";
+            int hd = headDim(i);
+            long q = (long) headCount * hd;
+            long kv = (long) headCountKv * hd;
             sink.add(p + "attn_norm.weight", TensorType.F32, new long[]{d}, ones);
             sink.add(p + "attn_q.weight", weightType, new long[]{d, q}, random(p + "attn_q.weight"));
             sink.add(p + "attn_k.weight", weightType, new long[]{d, kv}, random(p + "attn_k.weight"));
             sink.add(p + "attn_v.weight", weightType, new long[]{d, kv}, random(p + "attn_v.weight"));
             sink.add(p + "attn_output.weight", weightType, new long[]{q, d}, random(p + "attn_output.weight"));
             if (architecture.hasQkNorm()) {
-                sink.add(p + "attn_q_norm.weight", TensorType.F32, new long[]{headDim}, ones);
-                sink.add(p + "attn_k_norm.weight", TensorType.F32, new long[]{headDim}, ones);
+                sink.add(p + "attn_q_norm.weight", TensorType.F32, new long[]{hd}, ones);
+                sink.add(p + "attn_k_norm.weight", TensorType.F32, new long[]{hd}, ones);
             }
             if (architecture.hasPostNorms()) {
                 sink.add(p + "post_attention_norm.weight", TensorType.F32, new long[]{d}, ones);
@@ -404,7 +420,7 @@ public final class TinyLlama {
         }
         if (architecture == Architecture.GEMMA4 && !allLayersSlide()) {
             // frequency factors of the full-attention layers' RoPE (one tensor shared by all); 1 = plain RoPE
-            sink.add("rope_freqs.weight", TensorType.F32, new long[]{headDim / 2}, ones);
+            sink.add("rope_freqs.weight", TensorType.F32, new long[]{fullAttentionHeadDim / 2}, ones);
         }
         sink.add("output_norm.weight", TensorType.F32, new long[]{d}, ones);
         if (!tiedOutput) {
@@ -431,6 +447,7 @@ public final class TinyLlama {
                 expertCount, expertFeedForwardLength) : "")
                 + (architecture.hasSlidingWindow() ? String.format(", window=%d every %d", slidingWindow,
                 slidingWindowPattern) : "")
+                + (fullAttentionHeadDim != headDim ? ", full-attention heads of " + fullAttentionHeadDim : "")
                 + (tiedOutput ? ", tied" : "");
         return String.format("%s: %s, %,d parameters, %s, d=%d, layers=%d, heads=%d/%d of %d, ff=%d, ctx=%d, vocab=%d%s",
                 name, architecture.ggufName(), parameterCount(), weightType, embeddingLength, blockCount, headCount,
@@ -446,6 +463,7 @@ public final class TinyLlama {
         private int headCount = 4;
         private int headCountKv = 2;
         private int headDim;
+        private int fullAttentionHeadDim;
         private int feedForwardLength = 256;
         private int contextLength = 512;
         private int vocabSize = 1024;
@@ -501,6 +519,16 @@ public final class TinyLlama {
          */
         public Builder headDim(int n) {
             headDim = n;
+            return this;
+        }
+
+        /**
+         * Gemma 4 only: the head size of the full-attention layers, when it differs from {@link #headDim(int)} (which
+         * then is the sliding layers'): written as {@code key_length}/{@code rope.dimension_count}, the sliding
+         * layers' as {@code key_length_swa}/{@code rope.dimension_count_swa}. 0 (the default) means the same.
+         */
+        public Builder fullAttentionHeadDim(int n) {
+            fullAttentionHeadDim = n;
             return this;
         }
 
@@ -613,7 +641,12 @@ public final class TinyLlama {
             require(resolvedHeadDim() % 2 == 0, "head dimension must be even (RoPE)");
             require(headDim == 0 || architecture != Architecture.LLAMA || headDim == embeddingLength / headCount,
                     "llama.cpp requires heads of embedding / head count for the llama architecture");
+            require(fullAttentionHeadDim == 0 || architecture == Architecture.GEMMA4,
+                    "only Gemma 4 has a separate head size for full-attention layers");
+            require(fullAttentionHeadDim % 2 == 0 && fullAttentionHeadDim >= 0, "head dimension must be even (RoPE)");
             int block = weightType.blockSize();
+            require((long) headCount * fullAttentionHeadDim % block == 0,
+                    "attention lengths must be multiples of " + block + " for " + weightType);
             require(embeddingLength % block == 0 && feedForwardLength % block == 0
                             && (long) headCount * resolvedHeadDim() % block == 0,
                     "embedding, feed-forward and attention lengths must be multiples of " + block + " for " + weightType);

@@ -232,6 +232,30 @@ class TinyArchitecturesTest {
     }
 
     @Test
+    void gemma4WiderHeadsInFullAttentionLayers() throws IOException {
+        // as the released Gemma 4: sliding layers' heads of 256, full-attention layers' of 512; here 32 and 64
+        TinyLlama model = TinyLlama.unitTest(Architecture.GEMMA4).fullAttentionHeadDim(64).build();
+        ParsedGguf p = write(model);
+        Map<String, Object> m = p.metadata();
+        assertEquals(64L, m.get("gemma4.attention.key_length"));
+        assertEquals(64L, m.get("gemma4.rope.dimension_count"));
+        assertEquals(32L, m.get("gemma4.attention.key_length_swa"));
+        assertEquals(32L, m.get("gemma4.rope.dimension_count_swa"));
+        Map<String, List<Long>> s = shapes(p);
+        assertEquals(List.of(128L, 128L), s.get("blk.0.attn_q.weight"), "sliding layer");
+        assertEquals(List.of(128L, 64L), s.get("blk.0.attn_k.weight"));
+        assertEquals(List.of(32L), s.get("blk.0.attn_k_norm.weight"));
+        assertEquals(List.of(128L, 256L), s.get("blk.1.attn_q.weight"), "full-attention layer");
+        assertEquals(List.of(128L, 128L), s.get("blk.1.attn_v.weight"));
+        assertEquals(List.of(256L, 128L), s.get("blk.1.attn_output.weight"));
+        assertEquals(List.of(64L), s.get("blk.1.attn_q_norm.weight"));
+        assertEquals(List.of(32L), s.get("rope_freqs.weight"));
+        assertEquals(64, model.headDim(1));
+        assertThrows(IllegalArgumentException.class,
+                () -> TinyLlama.unitTest(Architecture.GEMMA3).fullAttentionHeadDim(64).build());
+    }
+
+    @Test
     void graniteScales() throws IOException {
         Map<String, Object> m = write(TinyLlama.unitTest(Architecture.GRANITE).build()).metadata();
         for (String key : List.of("logit_scale", "residual_scale", "embedding_scale", "attention.scale")) {
