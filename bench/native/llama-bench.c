@@ -286,11 +286,19 @@ int main(int argc, char **argv) {
         goto done;
     }
 
-    /* warm-up: page the weights in and let the thread pool start */
-    for (int i = 0; i < 8; i++) {
-        prompt[i % (n_prompt > 0 ? n_prompt : 1)] = random_token(n_vocab);
+    /* warm-up, not measured: one whole prompt and one step of every sequence (pages the weights in, starts the
+       thread pool, allocates the compute buffers of both batch shapes) */
+    for (int i = 0; i < n_prompt; i++) {
+        prompt[i] = random_token(n_vocab);
     }
-    status = decode_prompt(ctx, &batch, n_batch, prompt, n_prompt < 8 ? n_prompt : 8, 0, 0);
+    status = decode_prompt(ctx, &batch, n_batch, prompt, n_prompt, 0, 0);
+    batch.n_tokens = 0;
+    for (llama_seq_id s = 0; status == 0 && s < n_seq; s++) {
+        batch_add(&batch, random_token(n_vocab), n_prompt, s, true);
+    }
+    if (status == 0) {
+        status = llama_decode(ctx, batch);
+    }
     llama_memory_clear(mem, true);
 
     double pp_rate[MAX_REPS], tg_rate[MAX_REPS];
@@ -314,7 +322,9 @@ int main(int argc, char **argv) {
             break;
         }
         pp_rate[r] = n_prompt > 0 ? n_seq * n_prompt / (pp_ms / 1e3) : 0;
-        if (n_seq > 1) {
+        if (n_prompt == 0) {
+            /* nothing measured */
+        } else if (n_seq > 1) {
             printf("%s rep=%d n_seq=%d n_prompt=%d ms=%.1f tokens/s=%.2f\n", pp_kind, r + 1, n_seq, n_prompt, pp_ms,
                    pp_rate[r]);
         } else {
@@ -346,7 +356,9 @@ int main(int argc, char **argv) {
             break;
         }
         tg_rate[r] = n_gen > 0 ? n_seq * n_gen / (tg_ms / 1e3) : 0;
-        if (n_seq > 1) {
+        if (n_gen == 0) {
+            /* nothing measured */
+        } else if (n_seq > 1) {
             printf("%s rep=%d n_seq=%d n_gen=%d ms=%.1f tokens/s=%.2f per_seq_tokens/s=%.2f\n", tg_kind, r + 1, n_seq,
                    n_gen, tg_ms, tg_rate[r], tg_rate[r] / n_seq);
         } else {
@@ -354,10 +366,13 @@ int main(int argc, char **argv) {
         }
         fflush(stdout);
     }
-    if (status == 0) {
+    if (status == 0 && n_prompt > 0) {
         printf("%s median reps=%d n_seq=%d tokens/s=%.2f\n", pp_kind, reps, n_seq, median(pp_rate, reps));
+    }
+    if (status == 0 && n_gen > 0) {
         printf("%s median reps=%d n_seq=%d tokens/s=%.2f\n", tg_kind, reps, n_seq, median(tg_rate, reps));
-    } else if (status != 1) {
+    }
+    if (status != 0 && status != 1) {
         printf("fail arch=%s decode returned %d\n", arch, status);
     }
 
