@@ -21,6 +21,10 @@ public record ModelDescriptor(String name, Path path, ModelFormat format, long s
     public static final String CHAT_TEMPLATE = "chat.template";
     public static final String EMBEDDING_LENGTH = "embedding.length";
     public static final String LAYERS = "layers";
+    /** Set on a loaded model's descriptor by its backend: the engine that runs it (e.g. "llama.cpp v0.4.0"). */
+    public static final String ENGINE = "engine";
+    /** Set on a loaded model's descriptor by its backend: where it runs ("CPU", or a GPU and its layers). */
+    public static final String DEVICE = "device";
 
     public ModelDescriptor {
         Objects.requireNonNull(name, "name");

@@ -117,6 +117,15 @@ public class ModelCommands {
         String id = models.loaded().stream().filter(i -> i.descriptor().path().equals(loaded.descriptor().path()))
                 .map(LoadedModelInfo::id).findFirst().orElse(loaded.descriptor().name());
         session.getConsole().println(TEXTS.get("load.done", id, loaded.backendId(), ms, loaded.contextLength()));
+        String engine = loaded.descriptor().property(org.terroir.api.ModelDescriptor.ENGINE);
+        if (engine != null) {
+            session.getConsole().println(TEXTS.get("load.engine", engine,
+                    String.valueOf(loaded.descriptor().property(org.terroir.api.ModelDescriptor.DEVICE))));
+        }
+        String notice = loaded.descriptor().property("notice");
+        if (notice != null) {
+            session.getConsole().println(TEXTS.get("load.notice", notice));
+        }
     }
 
     @Descriptor("list the loaded models")
@@ -131,10 +140,12 @@ public class ModelCommands {
         out.println(TEXTS.get("ps.header"));
         Instant now = Instant.now();
         for (LoadedModelInfo m : loaded) {
-            out.printf("%s %-28s %-10s %8d %10s %9s %9s%n",
+            String device = m.descriptor().property(org.terroir.api.ModelDescriptor.DEVICE);
+            out.printf("%s %-28s %-16s %8d %10s %9s %9s  %s%n",
                     m.descriptor().path().toString().equals(current) ? "*" : " ", m.id(), m.backendId(),
                     m.contextLength(), Sizes.human(m.descriptor().sizeBytes()),
-                    ago(Duration.between(m.loadedAt(), now)), ago(Duration.between(m.lastUsed(), now)));
+                    ago(Duration.between(m.loadedAt(), now)), ago(Duration.between(m.lastUsed(), now)),
+                    device == null ? "" : device);
         }
     }
 

@@ -35,7 +35,6 @@ final class BundleWorkerClasspath implements WorkerClasspath {
     private final Bundle bundle;
     private final Path folder;
     private List<Path> jars;
-    private List<Path> currentJars;
     private Optional<Path> nativeFolder;
 
     BundleWorkerClasspath(Bundle bundle, Path cacheRoot) {
@@ -70,39 +69,6 @@ final class BundleWorkerClasspath implements WorkerClasspath {
             }
         }
         return jars;
-    }
-
-    @Override
-    public synchronized List<Path> currentEngineJars() {
-        if (currentJars == null) {
-            List<Path> list = new java.util.ArrayList<>();
-            list.add(jars().get(0));
-            Enumeration<URL> entries = bundle.findEntries("lib/current", "*.jar", false);
-            List<URL> urls = entries == null ? List.of() : Collections.list(entries);
-            if (urls.isEmpty()) {
-                throw new UncheckedIOException(new IOException("lib/current/ is missing from bundle "
-                        + bundle.getSymbolicName()));
-            }
-            try {
-                Path dir = Files.createDirectories(folder.resolve("current"));
-                for (URL url : urls) {
-                    String path = url.getPath();
-                    Path target = dir.resolve(path.substring(path.lastIndexOf('/') + 1));
-                    if (!Files.isRegularFile(target)) {
-                        writeAtomically(target, out -> {
-                            try (InputStream in = url.openStream()) {
-                                in.transferTo(out);
-                            }
-                        });
-                    }
-                    list.add(target);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            currentJars = List.copyOf(list);
-        }
-        return currentJars;
     }
 
     @Override

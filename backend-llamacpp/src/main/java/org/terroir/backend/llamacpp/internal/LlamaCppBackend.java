@@ -201,7 +201,7 @@ public class LlamaCppBackend implements InferenceBackend {
             logFile.write("---- " + Instant.now() + " loading " + model.path() + System.lineSeparator());
             if (engine == Engine.CURRENT) {
                 command = WorkerCommand.build(WorkerCommand.javaExecutable(), config.workerJvmOptions(), tmpDir, "",
-                        classpath.currentEngineJars());
+                        classpath.currentEngineJars(pack.getParent()));
             } else {
                 String library = config.libraryPath().isBlank()
                         ? classpath.nativeLibraryFolder().map(Path::toString).orElse("") : config.libraryPath();
@@ -221,7 +221,7 @@ public class LlamaCppBackend implements InferenceBackend {
             log.close();
             throw startFailure(model, e, log, timeout);
         }
-        LlamaCppModel loaded = new LlamaCppModel(model, settings, worker, models::remove);
+        LlamaCppModel loaded = new LlamaCppModel(engine.backendId, model, settings, worker, models::remove);
         loaded.load(new Message.Load(model.path().toAbsolutePath().toString(), settings.contextLength(),
                 settings.threads(), settings.batchSize(), settings.gpuLayers(), settings.mmap(), settings.embeddings(),
                 !GgufModels.declaresPooling(gguf), config.jinja(), GgufModels.addsBos(gguf), engine.wireName,

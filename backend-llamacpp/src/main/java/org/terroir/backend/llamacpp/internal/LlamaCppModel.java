@@ -34,7 +34,7 @@ import org.terroir.backend.llamacpp.protocol.Message;
 final class LlamaCppModel implements LoadedModel, WorkerProcess.Listener {
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(3);
 
-    private final ModelDescriptor descriptor;
+    private volatile ModelDescriptor descriptor;
     private final LoadSettings settings;
     private final WorkerProcess worker;
     private final Consumer<LlamaCppModel> onClose;
@@ -44,8 +44,12 @@ final class LlamaCppModel implements LoadedModel, WorkerProcess.Listener {
     private final CompletableFuture<WorkerEnd> end = new CompletableFuture<>();
     private volatile String closeReason;
 
-    LlamaCppModel(ModelDescriptor descriptor, LoadSettings settings, WorkerProcess worker,
+    private final String backendId;
+    private volatile int lastCachedTokens;
+
+    LlamaCppModel(String backendId, ModelDescriptor descriptor, LoadSettings settings, WorkerProcess worker,
             Consumer<LlamaCppModel> onClose) {
+        this.backendId = backendId;
         this.descriptor = descriptor;
         this.settings = settings;
         this.worker = worker;
@@ -80,6 +84,29 @@ final class LlamaCppModel implements LoadedModel, WorkerProcess.Listener {
             throw new ModelLoadException("llamacpp.load.failed", Messages.get("load.failed", descriptor.name(),
                     workerFailure(failed).getMessage(), logOf(end.getNow(null))));
         }
+        if (answer instanceof Message.Loaded loaded) {
+            describeEngine(loaded);
+        }
+    }
+
+    /** What runs the model, for ps and the page: the engine, the device, layers on the GPU, sequences. */
+    private void describeEngine(Message.Loaded loaded) {
+        if (loaded.engine().isEmpty()) {
+            return;
+        }
+        Map<String, String> properties = new java.util.HashMap<>(descriptor.properties());
+        properties.put(ModelDescriptor.ENGINE, loaded.engine());
+        String gpu = loaded.devices().stream().map(d -> d.split("\\|", -1))
+                .filter(d -> d.length > 2 && (d[1].equals("gpu") || d[1].equals("igpu"))).map(d -> d[2])
+                .findFirst().orElse(null);
+        properties.put(ModelDescriptor.DEVICE, gpu != null && loaded.gpuLayers() > 0
+                ? gpu + " (" + loaded.gpuLayers() + " layers)" : "CPU");
+        properties.put("parallel", String.valueOf(loaded.parallel()));
+        if (!loaded.notice().isEmpty()) {
+            properties.put("notice", loaded.notice());
+        }
+        descriptor = new ModelDescriptor(descriptor.name(), descriptor.path(), descriptor.format(),
+                descriptor.sizeBytes(), properties);
     }
 
     private WorkerEnd awaitEnd() {
@@ -104,12 +131,17 @@ final class LlamaCppModel implements LoadedModel, WorkerProcess.Listener {
 
     @Override
     public String backendId() {
-        return LlamaCppBackend.ID;
+        return backendId;
     }
 
     @Override
     public int contextLength() {
         return settings.contextLength();
+    }
+
+    /** Prompt tokens the last finished generation found in the cache (a chat's earlier turns), not decoded again. */
+    int lastCachedTokens() {
+        return lastCachedTokens;
     }
 
     LoadSettings settings() {
@@ -260,6 +292,7 @@ final class LlamaCppModel implements LoadedModel, WorkerProcess.Listener {
                 generation.token(token.text());
             }
         } else if (message instanceof Message.Done done) {
+            lastCachedTokens = done.cachedTokens();
             WorkerGeneration generation = generations.remove(done.job());
             if (generation != null) {
                 generation.done(done);

@@ -18,8 +18,18 @@ interface WorkerClasspath {
         return Optional.empty();
     }
 
-    /** The class path of a worker running today's llama.cpp: the worker's code, JNA and the template renderer. */
-    default List<Path> currentEngineJars() {
-        return jars();
+    /**
+     * The class path of a worker running today's llama.cpp: the worker's code, then every jar of
+     * {@code engines/java/} (JNA, the chat-template renderer and GraalJS, Gson), used where they are.
+     */
+    default List<Path> currentEngineJars(Path engines) {
+        List<Path> list = new java.util.ArrayList<>();
+        list.add(jars().get(0));
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(engines.resolve("java"))) {
+            files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().forEach(list::add);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return list;
     }
 }

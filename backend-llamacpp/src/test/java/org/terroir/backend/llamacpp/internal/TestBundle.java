@@ -23,7 +23,6 @@ final class TestBundle {
     static final Path CLASSES = Path.of(System.getProperty("terroir.llamacpp.test.classes", "target/classes"));
     static final Path LLAMA_JAR = Path.of(System.getProperty("terroir.llamacpp.test.llamaJar",
             "target/embedded/llama.jar"));
-    static final Path EMBEDDED = Path.of(System.getProperty("terroir.llamacpp.test.embedded", "target/embedded"));
 
     private TestBundle() {
     }
@@ -43,15 +42,13 @@ final class TestBundle {
     }
 
     private static URL entry(String name) throws MalformedURLException {
-        Path file = name.equals("lib/llama.jar") ? LLAMA_JAR
-                : name.startsWith("lib/") ? EMBEDDED.resolve(name.substring(4)) : CLASSES.resolve(name);
+        Path file = name.equals("lib/llama.jar") ? LLAMA_JAR : CLASSES.resolve(name);
         return Files.exists(file) ? file.toUri().toURL() : null;
     }
 
     private static java.util.Enumeration<URL> findEntries(String folder, String pattern) {
         String suffix = pattern.substring(pattern.indexOf('*') + 1);
-        Path dir = folder.startsWith("lib/") ? EMBEDDED.resolve(folder.substring(4)) : CLASSES.resolve(folder);
-        try (Stream<Path> files = Files.list(dir)) {
+        try (Stream<Path> files = Files.list(CLASSES.resolve(folder))) {
             List<URL> urls = files.filter(f -> f.getFileName().toString().endsWith(suffix)).map(f -> {
                 try {
                     return f.toUri().toURL();

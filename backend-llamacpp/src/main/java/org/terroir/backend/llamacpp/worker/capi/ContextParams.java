@@ -55,6 +55,11 @@ public class ContextParams extends Structure {
     public long n_samplers;
     public Pointer ctx_other;
 
+    /** Where a field sits in the native struct, as JNA lays it out (checked against the header in tests). */
+    public int offsetOf(String field) {
+        return fieldOffset(field);
+    }
+
     public static class ByValue extends ContextParams implements Structure.ByValue {
     }
 }

@@ -30,6 +30,11 @@ public class ModelParams extends Structure {
     public byte no_alloc;
     public byte load_mtp;
 
+    /** Where a field sits in the native struct, as JNA lays it out (checked against the header in tests). */
+    public int offsetOf(String field) {
+        return fieldOffset(field);
+    }
+
     public static class ByValue extends ModelParams implements Structure.ByValue {
     }
 }
