@@ -14,9 +14,14 @@ import java.util.Map;
 
 import org.osgi.util.tracker.ServiceTracker;
 import org.terroir.api.inference.ModelManager;
+import org.terroir.api.web.WebServer;
 import org.terroir.launcher.Platform;
 
-/** The assembled platform with its web server on a free loopback port, and a raw HTTP client to call it. */
+/**
+ * The assembled platform with its web server on a free loopback port, and a raw HTTP client to call it. {@link #get}
+ * and {@link #post} call as the page does (its secret's cookie and header); {@link #send} sends exactly what it is
+ * given, as an attacker would.
+ */
 final class WebPlatform implements AutoCloseable {
     final Platform platform;
     final int port;
@@ -69,15 +74,29 @@ final class WebPlatform implements AutoCloseable {
         throw new AssertionError("the web server did not answer on " + base());
     }
 
+    /** The page's secret of this run, from the address the shell's {@code serve} shows. */
+    String pageToken() {
+        String url = service(WebServer.class).pageUrl();
+        return url.substring(url.indexOf("?token=") + 7);
+    }
+
+    /** A request builder carrying what the page sends: its secret's cookie and its header. */
+    HttpRequest.Builder asPage(String path) {
+        return HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofMinutes(2))
+                .header("Cookie", "terroir_page_" + port + "=" + pageToken()).header("X-Terroir-Page", "1");
+    }
+
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofMinutes(2)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return http.send(asPage(path).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofMinutes(2))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return http.send(asPage(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> withKey(String path, String key) throws IOException, InterruptedException {
