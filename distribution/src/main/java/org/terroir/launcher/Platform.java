@@ -77,6 +77,8 @@ public final class Platform implements AutoCloseable {
         props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "sun.misc");
         props.put("gosh.home", dist.toString());
+        // Today's llama.cpp engine packs and the worker jars they need (engines/java), laid out by the build.
+        props.put("terroir.engines", System.getProperty("terroir.engines", dist.resolve("engines").toString()));
         props.put("gosh.args", interactive ? "" : "--nointeractive");
         // Read by the shell's welcome: scripts and tests get no banner.
         props.put("terroir.interactive", Boolean.toString(interactive));

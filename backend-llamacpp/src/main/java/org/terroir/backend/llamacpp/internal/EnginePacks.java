@@ -30,10 +30,16 @@ final class EnginePacks {
     private EnginePacks() {
     }
 
-    /** The folder holding packs: the setting, else the terroir.engines property, else {@code home/engines}. */
-    static Path folder(String setting, Path home) {
+    /**
+     * The folder holding packs: the setting, else the framework's terroir.engines property (the launcher sets it
+     * to the installation's engines/), else the same system property (tests), else {@code home/engines}.
+     */
+    static Path folder(String setting, String frameworkProperty, Path home) {
         if (setting != null && !setting.isBlank()) {
             return Path.of(setting.trim());
+        }
+        if (frameworkProperty != null && !frameworkProperty.isBlank()) {
+            return Path.of(frameworkProperty);
         }
         String property = System.getProperty(PROPERTY);
         return property != null && !property.isBlank() ? Path.of(property) : home.resolve("engines");

@@ -41,6 +41,8 @@ public class LlamaCppBackend implements InferenceBackend {
     private volatile WorkerClasspath classpath;
     private volatile boolean active;
     private final Engine engine;
+    /** The framework's terroir.engines property: where the launcher laid out the engine packs. */
+    private volatile String enginesDefault;
 
     /** For Declarative Services. */
     LlamaCppBackend(Engine engine) {
@@ -65,6 +67,7 @@ public class LlamaCppBackend implements InferenceBackend {
         this.config = config;
         this.home = org.terroir.api.TerroirHome.root();
         this.classpath = new BundleWorkerClasspath(context.getBundle(), home.resolve("cache").resolve(ID));
+        this.enginesDefault = context.getProperty(EnginePacks.PROPERTY);
         this.active = true;
     }
 
@@ -126,7 +129,7 @@ public class LlamaCppBackend implements InferenceBackend {
     /** The engine pack this backend would load now. */
     EnginePacks.Choice pack() {
         LlamaCppConfig c = config;
-        return EnginePacks.choose(EnginePacks.folder(c == null ? "" : c.enginePacks(), home),
+        return EnginePacks.choose(EnginePacks.folder(c == null ? "" : c.enginePacks(), enginesDefault, home),
                 c == null ? "auto" : c.enginePack());
     }
 
