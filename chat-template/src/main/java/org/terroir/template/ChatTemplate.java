@@ -129,9 +129,9 @@ public final class ChatTemplate implements AutoCloseable {
             Value result = bridge.invokeMember("compile", source);
             slot.finish();
             if (!"ok".equals(result.getArrayElement(0).asString())) {
+                String message = result.getArrayElement(1).asString();
                 slot.close();
-                throw new TemplateException(TemplateException.SYNTAX,
-                        "chat template does not parse: " + result.getArrayElement(1).asString());
+                throw new TemplateException(TemplateException.SYNTAX, "chat template does not parse: " + message);
             }
             slot.bridge = bridge;
             slot.template = result.getArrayElement(1);
@@ -233,9 +233,12 @@ public final class ChatTemplate implements AutoCloseable {
                 return timeout();
             }
             state.set(BROKEN);
-            if (e.isResourceExhausted() || e.isCancelled()) {
+            if (e.isResourceExhausted()) {
                 return new TemplateException(TemplateException.TIMEOUT, "chat template did not " + what + " within "
                         + limits.maxStatements() + " interpreter statements");
+            }
+            if (e.isCancelled()) {
+                return new TemplateException(TemplateException.ERROR, "chat template " + what + " was cancelled");
             }
             String message = e.getMessage();
             if (message != null && message.endsWith("Invalid string length")) {

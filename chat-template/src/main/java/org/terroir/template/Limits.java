@@ -13,16 +13,17 @@ import java.util.Objects;
  *                       {@code compile}, and when concurrent renders need one more context)
  * @param maxOutputChars the longest output, and the longest string the template may build on the way
  *                       (this is what stops exponential string doubling early)
- * @param maxStatements  JavaScript statements one render may execute (about 5 million per second in the
- *                       JDK 17 interpreter); a deterministic bound next to the clock
+ * @param maxStatements  JavaScript statements one render (or one compile) may execute (a few million per
+ *                       second in the JDK 17 interpreter); a deterministic bound next to the clock
  */
 public record Limits(Duration renderTimeout, Duration compileTimeout, int maxOutputChars, long maxStatements) {
 
     /**
      * Render 2 s, compile 10 s (the first compile in a JVM also starts the interpreter: about 1–3 s here),
-     * 4 Mi chars (a 1 M-token context is about 4 M chars), 50 million statements.
+     * 4 Mi chars (a 1 M-token context is about 4 M chars), 20 million statements (rendering 84 messages takes
+     * about 0.1 million).
      */
-    public static final Limits DEFAULTS = new Limits(Duration.ofSeconds(2), Duration.ofSeconds(10), 4 << 20, 50_000_000L);
+    public static final Limits DEFAULTS = new Limits(Duration.ofSeconds(2), Duration.ofSeconds(10), 4 << 20, 20_000_000L);
 
     public Limits {
         positive(renderTimeout, "renderTimeout");

@@ -24,7 +24,7 @@ public final class TemplateException extends RuntimeException {
     private final String templateMessage;
 
     TemplateException(String code, String message, String templateMessage) {
-        super(message, null, false, false);
+        super(message);
         this.code = code;
         this.templateMessage = templateMessage;
     }
