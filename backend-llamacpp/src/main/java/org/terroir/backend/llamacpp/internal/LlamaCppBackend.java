@@ -193,13 +193,16 @@ public class LlamaCppBackend implements InferenceBackend {
                 gguf.contextLength().orElse(0), Runtime.getRuntime().availableProcessors());
         Path tmpDir;
         Writer logFile;
+        Path logPath;
         List<String> command;
         try {
             Path workers = home.resolve("cache").resolve(ID).resolve("tmp");
             Files.createDirectories(workers);
             tmpDir = Files.createTempDirectory(workers, "worker-");
             Path logs = Files.createDirectories(home.resolve("logs"));
-            logFile = Files.newBufferedWriter(logs.resolve("llamacpp-" + safeName(model.name()) + ".log"),
+            logPath = logs.resolve("llamacpp-" + safeName(model.name()) + ".log");
+            rotate(logPath);
+            logFile = Files.newBufferedWriter(logPath,
                     StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             logFile.write("---- " + Instant.now() + " loading " + model.path() + System.lineSeparator());
             if (engine == Engine.CURRENT) {
@@ -222,9 +225,11 @@ public class LlamaCppBackend implements InferenceBackend {
         } catch (WorkerStartException e) {
             log.awaitEnd(1000);
             log.close();
-            throw startFailure(model, e, log, timeout);
+            LOG.log(System.Logger.Level.WARNING, "Worker for {0} did not start; its last log lines:\n{1}",
+                    model.name(), log.text());
+            throw startFailure(model, e, logPath, timeout);
         }
-        LlamaCppModel loaded = new LlamaCppModel(engine.backendId, model, settings, worker, models::remove);
+        LlamaCppModel loaded = new LlamaCppModel(engine.backendId, model, settings, worker, models::remove, logPath);
         loaded.load(new Message.Load(model.path().toAbsolutePath().toString(), settings.contextLength(),
                 settings.threads(), settings.batchSize(), settings.gpuLayers(), settings.mmap(), settings.embeddings(),
                 !GgufModels.declaresPooling(gguf), config.jinja(), GgufModels.addsBos(gguf), engine.wireName,
@@ -245,18 +250,28 @@ public class LlamaCppBackend implements InferenceBackend {
         return loaded;
     }
 
-    private static ModelLoadException startFailure(ModelDescriptor model, WorkerStartException e, LogTail log,
+    private static ModelLoadException startFailure(ModelDescriptor model, WorkerStartException e, Path log,
             Duration timeout) {
         switch (e.kind()) {
             case DIED:
                 return new ModelLoadException("llamacpp.load.died", Messages.get("load.died", model.name(),
-                        e.exitCode().isPresent() ? String.valueOf(e.exitCode().getAsInt()) : "?", log.text()), e);
+                        e.exitCode().isPresent() ? String.valueOf(e.exitCode().getAsInt()) : "?", log), e);
             case TIMEOUT:
                 return new ModelLoadException("llamacpp.load.timeout", Messages.get("load.timeout", model.name(),
-                        timeout.toSeconds(), log.text()), e);
+                        timeout.toSeconds(), log), e);
             default:
                 return new ModelLoadException("llamacpp.start", Messages.get("load.start", model.name(),
                         e.getMessage()), e);
+        }
+    }
+
+    /** Log files stop growing past {@value #LOG_LIMIT} bytes: the old one becomes {@code .1} (one kept). */
+    static final long LOG_LIMIT = 8L << 20;
+
+    static void rotate(Path log) throws IOException {
+        if (Files.isRegularFile(log) && Files.size(log) > LOG_LIMIT) {
+            Files.move(log, log.resolveSibling(log.getFileName() + ".1"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

@@ -47,9 +47,13 @@ final class LlamaCppModel implements LoadedModel, WorkerProcess.Listener {
     private final String backendId;
     private volatile int lastCachedTokens;
 
+    /** Where the worker's log lines go: user-facing errors name this file, never quote its lines. */
+    private final java.nio.file.Path logPath;
+
     LlamaCppModel(String backendId, ModelDescriptor descriptor, LoadSettings settings, WorkerProcess worker,
-            Consumer<LlamaCppModel> onClose) {
+            Consumer<LlamaCppModel> onClose, java.nio.file.Path logPath) {
         this.backendId = backendId;
+        this.logPath = logPath;
         this.descriptor = descriptor;
         this.settings = settings;
         this.worker = worker;
@@ -68,7 +72,7 @@ final class LlamaCppModel implements LoadedModel, WorkerProcess.Listener {
         } catch (TimeoutException e) {
             close("unloaded");
             throw new ModelLoadException("llamacpp.load.timeout", Messages.get("load.timeout", descriptor.name(),
-                    timeout.toSeconds(), logOf(end.getNow(null))));
+                    timeout.toSeconds(), logPath));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             close("unloaded");
@@ -77,12 +81,12 @@ final class LlamaCppModel implements LoadedModel, WorkerProcess.Listener {
         } catch (IOException | ExecutionException e) {
             WorkerEnd ended = awaitEnd();
             throw new ModelLoadException("llamacpp.load.died", Messages.get("load.died", descriptor.name(),
-                    ended.exitCodeText(), ended.log()));
+                    ended.exitCodeText(), logged(ended)));
         }
         if (answer instanceof Message.Failed failed) {
             close("unloaded");
             throw new ModelLoadException("llamacpp.load.failed", Messages.get("load.failed", descriptor.name(),
-                    workerFailure(failed).getMessage(), logOf(end.getNow(null))));
+                    workerFailure(failed).getMessage(), logPath));
         }
         if (answer instanceof Message.Loaded loaded) {
             describeEngine(loaded);
@@ -120,8 +124,12 @@ final class LlamaCppModel implements LoadedModel, WorkerProcess.Listener {
         return new WorkerEnd(false, java.util.OptionalInt.empty(), "");
     }
 
-    private static String logOf(WorkerEnd ended) {
-        return ended == null ? "" : ended.log();
+    /** The log's last lines go to the platform log; the user reads where the whole log is. */
+    private String logged(WorkerEnd ended) {
+        System.getLogger(LlamaCppModel.class.getName()).log(System.Logger.Level.WARNING,
+                "Worker of {0} ended (exit code {1}); its last log lines:\n{2}", descriptor.name(),
+                ended.exitCodeText(), ended.log());
+        return String.valueOf(logPath);
     }
 
     @Override
@@ -354,7 +362,7 @@ final class LlamaCppModel implements LoadedModel, WorkerProcess.Listener {
                     descriptor.name()));
         }
         return new GenerationException("llamacpp.worker.died", Messages.get("worker.died", descriptor.name(),
-                ended.exitCodeText(), ended.log()));
+                ended.exitCodeText(), logged(ended)));
     }
 
     private GenerationException workerFailure(Message.Failed failed) {
