@@ -87,7 +87,7 @@ final class EnginePacks {
 
     private static boolean hasLibrary(Path pack) {
         try (Stream<Path> files = Files.list(pack)) {
-            return files.anyMatch(f -> f.getFileName().toString().matches("(lib)?llama\\.v[0-9.]+\\.(so|dll|dylib)"));
+            return files.anyMatch(f -> f.getFileName().toString().matches("(lib)?llama(\\.[a-z0-9]+)?\\.v[0-9.]+\\.(so|dll|dylib)"));
         } catch (IOException e) {
             return false;
         }

@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -186,6 +187,39 @@ class CurrentEngineTest {
         assertTrue(seconds < 30, seconds + " s");
         String log = Files.readString(home.resolve("logs/llamacpp-h.gguf.log"));
         assertTrue(log.contains("built-in template"), log);
+    }
+
+    @Test
+    void aGpuPackWithoutItsDriverRunsOnTheCpuAndSaysWhy() throws IOException {
+        Path vulkan = Path.of(System.getProperty("terroir.test.engines", "target/test-engines"))
+                .resolve("linux-x64-vulkan");
+        Assumptions.assumeTrue(Files.isDirectory(vulkan), "the Vulkan pack was not fetched (terroir.skip.gpu.pack.test)");
+        Assumptions.assumeFalse(gpuDriverPresent(), "this machine has a Vulkan loader: nothing to fall back from");
+        Path engines = Files.createDirectories(home.resolve("engines"));
+        Files.createSymbolicLink(engines.resolve("linux-x64-vulkan"), vulkan.toAbsolutePath());
+        Files.createSymbolicLink(engines.resolve("java"), Path.of(System.getProperty("terroir.engines",
+                "target/engines")).resolve("java").toAbsolutePath());
+        LlamaCppBackend gpu = backend(Engine.CURRENT, TestConfig.with(Map.of("enginePacks", engines.toString())));
+        try {
+            // auto prefers the GPU pack when one is installed
+            assertEquals(vulkan.getFileName(), gpu.pack().pack().orElseThrow().getFileName());
+            Path file = write(TinyLlama.unitTest().weightType(TensorType.Q8_0).build(), "v.gguf");
+            LoadedModel model = load(gpu, file, LoadOptions.defaults().withContextLength(128));
+            assertEquals(3, model.generate(GenerationRequest.completion("the", Sampling.greedy(3)), null).await()
+                    .generatedTokens());
+            assertEquals("CPU", model.descriptor().property(ModelDescriptor.DEVICE));
+            String notice = model.descriptor().property("notice");
+            assertTrue(notice != null && notice.contains("Vulkan") && notice.contains("CPU"), String.valueOf(notice));
+            String log = Files.readString(home.resolve("logs/llamacpp-v.gguf.log"));
+            assertEquals(1, log.lines().filter(l -> l.contains("engine pack runs on the CPU")).count(), log);
+        } finally {
+            gpu.deactivate();
+        }
+    }
+
+    private static boolean gpuDriverPresent() {
+        return Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libvulkan.so.1"))
+                || Files.exists(Path.of("/usr/lib64/libvulkan.so.1"));
     }
 
     @Test

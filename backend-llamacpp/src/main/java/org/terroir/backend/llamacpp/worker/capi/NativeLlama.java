@@ -20,16 +20,21 @@ import com.sun.jna.ptr.LongByReference;
  * driver is present). The log callback goes in first so that the loader's lines reach the worker's log.
  */
 public final class NativeLlama {
-    /** The library file name of a pack, per operating system. */
-    public static String libraryFile(Path pack) {
-        String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
-        if (os.contains("win")) {
-            return pack.resolve("llama.v0.4.0.dll").toString();
-        } else if (os.contains("mac")) {
-            return pack.resolve("libllama.v0.4.0.dylib").toString();
+    /**
+     * The main library of a pack: {@code libllama.v0.4.0.so}, {@code libllama.vulkan.v0.4.0.so}, {@code
+     * llama.cuda.v0.4.0.dll}, ... (node-llama-cpp names each build's files after it).
+     */
+    public static Path libraryFile(Path pack) {
+        try (java.util.stream.Stream<Path> files = Files.list(pack)) {
+            return files.filter(f -> LIBRARY.matcher(f.getFileName().toString()).matches()).findFirst()
+                    .orElseThrow(() -> new UnsatisfiedLinkError("no llama.cpp library in " + pack));
+        } catch (java.io.IOException e) {
+            throw new UnsatisfiedLinkError("cannot read " + pack + ": " + e.getMessage());
         }
-        return pack.resolve("libllama.v0.4.0.so").toString();
     }
+
+    /** The main library's file name in a pack. */
+    public static final Pattern LIBRARY = Pattern.compile("(lib)?llama(\\.[a-z0-9]+)?\\.v[0-9.]+\\.(so|dll|dylib)");
 
     /** A device ggml enumerated. {@code type}: cpu, gpu, igpu or accel. */
     public record Device(String name, String description, String type, String backend, long freeBytes,
@@ -66,10 +71,7 @@ public final class NativeLlama {
      */
     public static NativeLlama load(Path folder, Consumer<String> log) {
         Path pack = folder.toAbsolutePath();
-        if (!Files.isRegularFile(Path.of(libraryFile(pack)))) {
-            throw new UnsatisfiedLinkError("no llama.cpp library in " + pack);
-        }
-        LlamaApi api = Native.load(libraryFile(pack), LlamaApi.class,
+        LlamaApi api = Native.load(libraryFile(pack).toString(), LlamaApi.class,
                 Map.of(com.sun.jna.Library.OPTION_STRING_ENCODING, "UTF-8"));
         NativeLlama llama = new NativeLlama(api, pack, log);
         api.llama_log_set(llama.logCallback, null);
