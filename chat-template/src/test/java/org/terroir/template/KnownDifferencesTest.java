@@ -30,6 +30,11 @@ class KnownDifferencesTest {
         HF.put("string-repeat", "error: " + TemplateException.ERROR);
         HF.put("whole-float", "1.0 1 5.0");
         HF.put("trim-none", "error: " + TemplateException.ERROR);
+        HF.put("capitalize", "Hello WORLD Hello WORLD");
+        HF.put("title-accents", "RéPond FrançAis");
+        HF.put("round-filter", "error: " + TemplateException.ERROR);
+        HF.put("missing-filters", "error: " + TemplateException.ERROR);
+        HF.put("str-join", "error: " + TemplateException.ERROR);
     }
 
     @TestFactory
