@@ -16,9 +16,9 @@ import org.graalvm.polyglot.proxy.ProxyExecutable;
 
 /**
  * A model's Jinja chat template, compiled once and rendered as Hugging Face renders it: by the unmodified
- * {@code @huggingface/jinja} interpreter (the one behind the Hub's chat template previews), run in this JVM by
- * GraalJS, with the settings transformers uses ({@code trim_blocks}, {@code lstrip_blocks}, {@code tojson} with
- * Python's spacing, {@code raise_exception}, {@code strftime_now}).
+ * {@code @huggingface/jinja} interpreter (Hugging Face's JavaScript Jinja, used by transformers.js), run in this
+ * JVM by GraalJS, with the settings transformers uses ({@code trim_blocks}, {@code lstrip_blocks},
+ * {@code tojson} with Python's spacing, {@code raise_exception}, {@code strftime_now}).
  *
  * <p>Thread-safe: each render borrows a JavaScript context of its own (a GraalJS context runs one thread at a
  * time); idle contexts are kept for the next render, since making one costs tens of milliseconds. Each render is
@@ -170,13 +170,12 @@ public final class ChatTemplate implements AutoCloseable {
             watchdog = Interpreter.WATCHDOG.schedule(this::kill, timeout.toNanos(), TimeUnit.NANOSECONDS);
         }
 
-        /** After the guest returned: false when the watchdog got there first. */
-        boolean finish() {
+        /** After the guest returned; throws the timeout when the watchdog got there first. */
+        void finish() {
             watchdog.cancel(false);
-            if (state.compareAndSet(RUNNING, IDLE)) {
-                return true;
+            if (!state.compareAndSet(RUNNING, IDLE)) {
+                throw timeout();
             }
-            throw timeout();
         }
 
         private void kill() {

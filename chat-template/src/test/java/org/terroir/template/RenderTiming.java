@@ -36,7 +36,7 @@ public final class RenderTiming {
                 warm[i] = (System.nanoTime() - s) / 1e6;
             }
             Arrays.sort(warm);
-            System.out.printf("%-22s out %6d chars  compile %7.1f ms%s  first render %6.1f ms  warm median %5.1f ms  p90 %5.1f ms  last 10%% mean %5.1f ms%n",
+            System.out.printf("%-22s out %6d chars  compile %7.1f ms%s  first render %6.1f ms  warm median %5.1f ms  p90 %5.1f ms  fastest tenth mean %5.1f ms%n",
                     name, out.length(), (t1 - t0) / 1e6, first ? " (starts the engine)" : "                   ", (t2 - t1) / 1e6,
                     warm[rounds / 2], warm[rounds * 9 / 10], Arrays.stream(warm, 0, Math.max(1, rounds / 10)).average().orElse(0));
             t.close();
