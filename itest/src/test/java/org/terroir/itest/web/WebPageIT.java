@@ -221,7 +221,8 @@ class WebPageIT {
         WebDriver driver = new ChromeDriver(service, options);
         try {
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
-            driver.get(web.base() + "/");
+            // As a person does: the address the shell's serve shows, with the page's secret for this run.
+            driver.get(web.service(org.terroir.api.web.WebServer.class).pageUrl());
             wait.until(ExpectedConditions.elementToBeClickable(By.id("tab-library"))).click();
             By load = By.cssSelector("#library-list li[data-name='" + libraryName + "'] button.load");
             wait.until(ExpectedConditions.elementToBeClickable(load)).click();
