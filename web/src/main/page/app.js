@@ -8,7 +8,7 @@
       placeholder: 'Write a message (Enter sends, Shift+Enter adds a line)', send: 'Send', stop: 'Stop',
       starter: 'Starter list', search: 'Search models', searchBtn: 'Search', downloads: 'Downloads', loaded: 'Loaded models',
       load: 'Load', unload: 'Unload', remove: 'Delete', download: 'Download', cancel: 'Cancel', delete: 'Delete',
-      FITS: 'fits', PARTLY_FITS: 'partly fits', TOO_LARGE: 'too large', UNKNOWN: 'not judged',
+      FITS: 'fits', PARTLY_FITS: 'partly fits', TOO_LARGE: 'too large', UNKNOWN: 'not judged', UNSUPPORTED: 'cannot load here',
       tier: 'Tier', tryFirst: 'Try first', why: 'Why', tasks: 'Good for', cpu: 'Processor', ram: 'Memory', gpu: 'Graphics',
       disk: 'Free disk', os: 'System', noModels: 'No model loaded: load one in the Library tab.', empty: 'Nothing here yet.',
       tokens: 'tokens', ttft: 'first token', trimmed: 'Older messages left out to fit the context: ', confirmDelete: 'Delete?',
@@ -19,7 +19,7 @@
       placeholder: 'Écrivez un message (Entrée envoie, Maj+Entrée ajoute une ligne)', send: 'Envoyer', stop: 'Arrêter',
       starter: 'Liste de départ', search: 'Chercher des modèles', searchBtn: 'Chercher', downloads: 'Téléchargements', loaded: 'Modèles chargés',
       load: 'Charger', unload: 'Décharger', remove: 'Supprimer', download: 'Télécharger', cancel: 'Annuler', delete: 'Supprimer',
-      FITS: 'tient', PARTLY_FITS: 'tient en partie', TOO_LARGE: 'trop grand', UNKNOWN: 'non évalué',
+      FITS: 'tient', PARTLY_FITS: 'tient en partie', TOO_LARGE: 'trop grand', UNKNOWN: 'non évalué', UNSUPPORTED: 'non chargeable ici',
       tier: 'Niveau', tryFirst: 'À essayer d’abord', why: 'Pourquoi', tasks: 'Bon pour', cpu: 'Processeur', ram: 'Mémoire', gpu: 'Graphique',
       disk: 'Disque libre', os: 'Système', noModels: 'Aucun modèle chargé : chargez-en un dans l’onglet Bibliothèque.', empty: 'Rien pour l’instant.',
       tokens: 'tokens', ttft: 'premier token', trimmed: 'Anciens messages laissés de côté pour tenir dans le contexte : ', confirmDelete: 'Supprimer ?',
@@ -95,7 +95,7 @@
   // --- catalog and downloads
   const refreshCatalog = guard(async () => {
     const page = await api('catalog?catalog=' + encodeURIComponent($('#catalog-id').value) + '&q=' + encodeURIComponent($('#search-text').value));
-    const order = { FITS: 0, PARTLY_FITS: 1, UNKNOWN: 2, TOO_LARGE: 3 };
+    const order = { FITS: 0, PARTLY_FITS: 1, UNKNOWN: 2, TOO_LARGE: 3, UNSUPPORTED: 4 };
     const entries = page.entries.slice().sort((x, y) => order[x.fit] - order[y.fit]);
     $('#catalog-list').replaceChildren(...entries.map((e) => el('li', {},
       el('strong', { text: e.repo }), ' ', el('span', { class: 'badge ' + e.fit, text: t(e.fit) }),

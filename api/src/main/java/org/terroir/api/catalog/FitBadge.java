@@ -9,5 +9,7 @@ public enum FitBadge {
     /** Does not fit in this machine's memory. */
     TOO_LARGE,
     /** Not judged: no advisor, no header, or not a GGUF file. */
-    UNKNOWN
+    UNKNOWN,
+    /** No engine installed here loads the file's architecture: downloading it would be for nothing. */
+    UNSUPPORTED
 }

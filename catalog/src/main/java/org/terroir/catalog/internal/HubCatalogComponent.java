@@ -26,13 +26,30 @@ public class HubCatalogComponent implements ModelCatalog {
             policyOption = ReferencePolicyOption.GREEDY)
     volatile HardwareAdvisor advisor;
 
+    /** The installed backends: a file whose architecture none of them supports gets the UNSUPPORTED badge. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile java.util.List<org.terroir.api.inference.InferenceBackend> backends = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private volatile HubCatalog delegate;
 
     @Activate
     @Modified
     void configure(CatalogConfig config) {
         HubClient hub = new HubClient(CatalogComponents.settings(config));
-        delegate = new HubCatalog(hub, new FitJudge(hub, () -> advisor));
+        FitJudge judge = new FitJudge(hub, () -> advisor);
+        judge.engines(this::engineLoads);
+        delegate = new HubCatalog(hub, judge);
+    }
+
+    /** Null (not known) without any GGUF backend; else whether one of them supports the architecture. */
+    private Boolean engineLoads(String architecture) {
+        org.terroir.api.ModelDescriptor probe = new org.terroir.api.ModelDescriptor("probe.gguf",
+                java.nio.file.Path.of("probe.gguf"), org.terroir.api.ModelFormat.GGUF, 0,
+                java.util.Map.of(org.terroir.api.ModelDescriptor.ARCHITECTURE, architecture));
+        java.util.List<org.terroir.api.inference.InferenceBackend> gguf = backends.stream()
+                .filter(b -> b.formats().contains(org.terroir.api.ModelFormat.GGUF)).toList();
+        return gguf.isEmpty() ? null : gguf.stream().anyMatch(b -> b.supports(probe));
     }
 
     @Override

@@ -39,6 +39,12 @@ import org.terroir.gguf.GgufReader;
         "osgi.command.function=ps", "osgi.command.function=unload", "osgi.command.function=ask",
         "osgi.command.function=embed"})
 public class ModelCommands {
+    /** Every backend, to say which can load a model (and when none can). */
+    @Reference(cardinality = org.osgi.service.component.annotations.ReferenceCardinality.MULTIPLE,
+            policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC,
+            policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
+    volatile List<org.terroir.api.inference.InferenceBackend> inferenceBackends = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     @Reference
     private ModelManager models;
 
@@ -62,6 +68,8 @@ public class ModelCommands {
     public void inspect(CommandSession session, @Descriptor("a .gguf file, an ONNX folder or a library name") String model) {
         PrintStream out = session.getConsole();
         ModelDescriptor d = models.describe(model);
+        List<String> engines = inferenceBackends.stream().filter(b -> b.supports(d))
+                .map(b -> b.id() + " (" + b.displayName() + ")").toList();
         out.println(TEXTS.get("inspect.file", d.path()));
         out.println(TEXTS.get("inspect.format", d.format()));
         out.println(TEXTS.get("inspect.size", Sizes.human(d.sizeBytes())));
@@ -86,6 +94,9 @@ public class ModelCommands {
                 out.println(TEXTS.get(Boolean.parseBoolean(template) ? "inspect.template.yes" : "inspect.template.no"));
             }
         }
+        out.println(engines.isEmpty()
+                ? TEXTS.get("inspect.engines.none", String.valueOf(d.property(ModelDescriptor.ARCHITECTURE)))
+                : TEXTS.get("inspect.engines", String.join(", ", engines)));
     }
 
     private static void line(PrintStream out, String key, String value) {

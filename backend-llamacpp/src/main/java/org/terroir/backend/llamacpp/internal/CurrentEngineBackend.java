@@ -29,6 +29,20 @@ public final class CurrentEngineBackend extends LlamaCppBackend {
         super.modified(config);
     }
 
+    @org.osgi.service.component.annotations.Reference(cardinality =
+            org.osgi.service.component.annotations.ReferenceCardinality.OPTIONAL,
+            policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC,
+            policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
+    void setAdvisor(org.terroir.api.hardware.HardwareAdvisor advisor) {
+        this.advisor = advisor;
+    }
+
+    void unsetAdvisor(org.terroir.api.hardware.HardwareAdvisor advisor) {
+        if (this.advisor == advisor) {
+            this.advisor = null;
+        }
+    }
+
     @Deactivate
     @Override
     void deactivate() {

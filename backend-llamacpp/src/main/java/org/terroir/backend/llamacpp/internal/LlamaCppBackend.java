@@ -41,6 +41,8 @@ public class LlamaCppBackend implements InferenceBackend {
     private volatile WorkerClasspath classpath;
     private volatile boolean active;
     private final Engine engine;
+    /** Decides how many layers go to a GPU (optional: without it, the gpuLayers setting does). */
+    volatile org.terroir.api.hardware.HardwareAdvisor advisor;
     /** The framework's terroir.engines property: where the launcher laid out the engine packs. */
     private volatile String enginesDefault;
 
@@ -110,20 +112,36 @@ public class LlamaCppBackend implements InferenceBackend {
     }
 
     /**
-     * The current engine takes a GGUF model when it is allowed ({@code engine} setting), its pack can run here and
-     * it knows the architecture. The classic engine takes every GGUF model it is allowed to, so that one it cannot
-     * load gets an error that names the engine that can.
+     * Whether this engine takes a GGUF model, so that the runtime's choice (the higher ranked backend that supports
+     * a model) is the right one and every "no" is explained by someone:
+     * <ul>
+     * <li>today's engine takes an architecture it knows when its pack runs here and the {@code engine} setting
+     * allows it; it also takes one that only it knows when it cannot run it, to say why (no pack, old C library,
+     * {@code engine=classic});
+     * <li>the classic engine takes an architecture it knows unless the setting is {@code engine=current}.
+     * </ul>
+     * An architecture neither knows is supported by neither, and the catalog and {@code inspect} say so.
      */
     @Override
     public boolean supports(ModelDescriptor model) {
         if (!ModelFormat.GGUF.equals(model.format())) {
             return false;
         }
-        String setting = config == null ? "auto" : config.engine().trim().toLowerCase(java.util.Locale.ROOT);
+        String setting = setting();
+        String arch = architecture(model);
         if (engine == Engine.CURRENT) {
-            return !setting.equals("classic") && pack().pack().isPresent() && engine.loads(architecture(model));
+            if (!engine.loads(arch)) {
+                return false;
+            }
+            boolean runs = !setting.equals("classic") && pack().pack().isPresent();
+            return runs || !Engine.CLASSIC.loads(arch) || setting.equals("current");
         }
-        return !setting.equals("current");
+        return !setting.equals("current") && engine.loads(arch);
+    }
+
+    private String setting() {
+        LlamaCppConfig c = config;
+        return c == null ? "auto" : c.engine().trim().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** The engine pack this backend would load now. */
@@ -181,6 +199,10 @@ public class LlamaCppBackend implements InferenceBackend {
         checkArchitecture(model, gguf);
         LlamaCppConfig config = this.config;
         Path pack = null;
+        if (engine == Engine.CURRENT && setting().equals("classic")) {
+            throw new ModelLoadException("llamacpp.engine.classic", Messages.get("engine.classic.only", model.name(),
+                    gguf.architecture()));
+        }
         if (engine == Engine.CURRENT) {
             EnginePacks.Choice choice = pack();
             if (choice.pack().isEmpty()) {
@@ -191,6 +213,7 @@ public class LlamaCppBackend implements InferenceBackend {
         }
         LoadSettings settings = LoadSettings.resolve(config, options == null ? LoadOptions.defaults() : options,
                 gguf.contextLength().orElse(0), Runtime.getRuntime().availableProcessors());
+        int gpuLayers = gpuLayers(model, options, settings, config);
         Path tmpDir;
         Writer logFile;
         Path logPath;
@@ -231,7 +254,7 @@ public class LlamaCppBackend implements InferenceBackend {
         }
         LlamaCppModel loaded = new LlamaCppModel(engine.backendId, model, settings, worker, models::remove, logPath);
         loaded.load(new Message.Load(model.path().toAbsolutePath().toString(), settings.contextLength(),
-                settings.threads(), settings.batchSize(), settings.gpuLayers(), settings.mmap(), settings.embeddings(),
+                settings.threads(), settings.batchSize(), gpuLayers, settings.mmap(), settings.embeddings(),
                 !GgufModels.declaresPooling(gguf), config.jinja(), GgufModels.addsBos(gguf), engine.wireName,
                 pack == null ? "" : pack.toString(), engine == Engine.CURRENT ? Math.max(1, config.parallel()) : 1),
                 timeout);
@@ -262,6 +285,34 @@ public class LlamaCppBackend implements InferenceBackend {
             default:
                 return new ModelLoadException("llamacpp.start", Messages.get("load.start", model.name(),
                         e.getMessage()), e);
+        }
+    }
+
+    /**
+     * The layers to offload: those the load names, else (today's engine, gpuOffload=auto) the fit verdict's — all
+     * on a GPU that holds the model, a part on one that holds some, none without one — else the setting.
+     */
+    private int gpuLayers(ModelDescriptor model, LoadOptions options, LoadSettings settings, LlamaCppConfig config) {
+        org.terroir.api.hardware.HardwareAdvisor a = advisor;
+        boolean named = options != null && options.gpuLayers() != null;
+        if (named || engine != Engine.CURRENT || a == null || !"auto".equalsIgnoreCase(config.gpuOffload().trim())) {
+            return settings.gpuLayers();
+        }
+        try {
+            org.terroir.api.hardware.Fit fit = a.fit(model.path(), org.terroir.api.hardware.EstimateOptions
+                    .from(options == null ? LoadOptions.defaults() : options).withContextLength(settings.contextLength()));
+            int layers = switch (fit.verdict()) {
+                case FULL_GPU -> -1;
+                case PARTIAL_GPU -> Math.max(0, fit.gpuLayers());
+                default -> 0;
+            };
+            LOG.log(System.Logger.Level.INFO, "{0}: fit {1}, {2} GPU layers ({3})", model.name(), fit.verdict(),
+                    layers, fit.reason());
+            return layers;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "No fit verdict for {0} ({1}); GPU layers from the setting",
+                    model.name(), e.getMessage());
+            return settings.gpuLayers();
         }
     }
 

@@ -18,8 +18,13 @@ public @interface LlamaCppConfig {
     @AttributeDefinition(description = "Logical batch size for prompt processing.")
     int batchSize() default 512;
 
-    @AttributeDefinition(description = "Layers offloaded to the GPU (0: none, -1: all); needs a GPU build of libjllama.")
+    @AttributeDefinition(description = "Layers offloaded to the GPU when a load names none and gpuOffload is off "
+            + "(0: none, -1: all). The classic engine needs a GPU build of libjllama for it.")
     int gpuLayers() default 0;
+
+    @AttributeDefinition(description = "auto: with today's llama.cpp, the hardware advisor's fit verdict decides the "
+            + "layers a load that names none puts on the GPU (all, part or none); off: gpuLayers decides.")
+    String gpuOffload() default "auto";
 
     @AttributeDefinition(description = "Map the model file instead of reading it into memory.")
     boolean mmap() default true;

@@ -100,8 +100,16 @@ class CurrentEngineTest {
         assertTrue(e.getMessage().contains("llama.cpp v0.4.0"), e.getMessage());
         // and the runtime's choice: the current engine supports it, ranked above the classic one
         assertTrue(current.supports(d));
+        // with engine=classic today's engine no longer takes what the classic one loads, and explains the rest
         LlamaCppBackend forcedClassic = backend(Engine.CURRENT, TestConfig.with(Map.of("engine", "classic")));
-        assertFalse(forcedClassic.supports(d));
+        Path llama = write(TinyLlama.unitTest().weightType(TensorType.Q8_0).build(), "l.gguf");
+        assertFalse(forcedClassic.supports(forcedClassic.describe(llama).orElseThrow()));
+        assertTrue(classic.supports(classic.describe(llama).orElseThrow()));
+        assertFalse(classic.supports(d));
+        ModelLoadException chosen = assertThrows(ModelLoadException.class,
+                () -> forcedClassic.load(d, LoadOptions.defaults().withContextLength(128)));
+        assertEquals("llamacpp.engine.classic", chosen.code());
+        assertTrue(chosen.getMessage().contains("engine=auto"), chosen.getMessage());
     }
 
     @Test

@@ -35,6 +35,14 @@ public final class FitJudge {
     }
 
     /** @param firstBytes the first range to read (tests use a small one to prove that more is fetched on demand) */
+    /** Whether some engine installed here loads an architecture; null: nobody can tell. */
+    private volatile java.util.function.Function<String, Boolean> engines = arch -> null;
+
+    /** Tells the judge which architectures the installed engines load (see HubCatalogComponent). */
+    public void engines(java.util.function.Function<String, Boolean> loads) {
+        this.engines = loads == null ? arch -> null : loads;
+    }
+
     public FitJudge(HubClient hub, Supplier<HardwareAdvisor> advisor, int firstBytes) {
         this.hub = hub;
         this.advisor = advisor;
@@ -62,6 +70,11 @@ public final class FitJudge {
                 try {
                     Fit fit = a.fit(prefix, f.sizeBytes(), repo + "/" + f.name(), EstimateOptions.defaults());
                     judged = f.withFit(badge(fit), fit.reason());
+                    String arch = org.terroir.gguf.GgufReader.read(prefix.duplicate().rewind(), f.sizeBytes(),
+                            repo + "/" + f.name()).architecture();
+                    if (Boolean.FALSE.equals(engines.apply(arch))) {
+                        judged = f.withFit(FitBadge.UNSUPPORTED, Msg.text("fit.architecture", arch));
+                    }
                     break;
                 } catch (GgufNeedMoreBytesException e) {
                     long next = Math.max(e.bytesNeeded(), 2L * len);

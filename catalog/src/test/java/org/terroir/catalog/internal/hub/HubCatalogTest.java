@@ -66,6 +66,25 @@ class HubCatalogTest {
     }
 
     @Test
+    void aFileWhoseArchitectureNoEngineLoadsIsMarkedBeforeDownload() {
+        HubClient client = Fixtures.client(hub, null);
+        FitJudge judge = new FitJudge(client, () -> advisor, 256);
+        List<String> asked = new java.util.ArrayList<>();
+        judge.engines(arch -> {
+            asked.add(arch);
+            return !arch.equals("llama"); // an installed engine that knows every architecture but this one
+        });
+        CatalogEntry e = new HubCatalog(client, judge).describe("acme/tiny-GGUF", true);
+        for (ModelFile f : e.files()) {
+            if (f.isGguf()) {
+                assertEquals(FitBadge.UNSUPPORTED, f.fit(), f.name());
+                assertTrue(f.fitDetail().contains("llama"), f.fitDetail());
+            }
+        }
+        assertTrue(asked.contains("llama"), asked.toString());
+    }
+
+    @Test
     void withoutAnAdvisorBadgesAreUnknownAndNothingIsRead() {
         HubClient client = Fixtures.client(hub, null);
         HubCatalog catalog = new HubCatalog(client, new FitJudge(client, () -> null));

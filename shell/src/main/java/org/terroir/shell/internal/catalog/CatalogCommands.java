@@ -300,6 +300,7 @@ public class CatalogCommands {
             case PARTLY_FITS -> 1;
             case UNKNOWN -> 2;
             case TOO_LARGE -> 3;
+            case UNSUPPORTED -> 4;
         };
     }
 
