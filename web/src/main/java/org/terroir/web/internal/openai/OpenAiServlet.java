@@ -316,6 +316,10 @@ public class OpenAiServlet extends HttpServlet {
         }
         int total = 0;
         for (ChatMessage message : call.messages()) {
+            if (total >= model.contextLength()) {
+                // Already too long: the rest need not be counted (100 000 messages would take seconds).
+                return total;
+            }
             total += model.tokenize(message.content()).length + TEMPLATE_TOKENS_PER_MESSAGE;
         }
         return total;
