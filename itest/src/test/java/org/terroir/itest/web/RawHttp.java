@@ -40,11 +40,15 @@ final class RawHttp {
             }
             head.append("Connection: close\r\n\r\n");
             OutputStream out = socket.getOutputStream();
-            out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-            if (body != null) {
-                out.write(body);
+            try {
+                out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+                if (body != null) {
+                    out.write(body);
+                }
+                out.flush();
+            } catch (IOException e) {
+                // The server answered before reading everything (a 413): its answer may still be there.
             }
-            out.flush();
             return read(socket.getInputStream(), start);
         }
     }
