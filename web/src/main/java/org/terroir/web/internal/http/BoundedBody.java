@@ -22,9 +22,6 @@ public final class BoundedBody {
      */
     public static String read(InputStream in, long declaredLength, long limit) throws IOException {
         if (declaredLength > limit) {
-            if (declaredLength <= DRAIN_CAP) {
-                drain(in, limit);
-            }
             throw tooLarge(limit);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(
