@@ -17,7 +17,8 @@ import java.util.stream.Stream;
  * folder already in it loses the permissions of other accounts (group and others). The launcher script also sets
  * {@code umask 077}, so that what the platform and its worker processes create later is private too. On Windows
  * (no POSIX permissions) nothing is changed: the home lies in the user's profile, closed to other accounts by its
- * access list.
+ * access list. The bundles use {@code org.terroir.api.TerroirHome}'s helpers for the same; the launcher has only
+ * itself and Felix on its class path, hence these few lines of its own.
  */
 final class HomeFiles {
     private static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
