@@ -41,7 +41,7 @@ import org.terroir.launcher.Platform;
  * bench.rounds (5), bench.parallel (4).
  */
 public final class EngineBench {
-    private static final Pattern RATE = Pattern.compile("^(\\w+) rep=\\d+ .*tokens/s=([0-9.]+)");
+    private static final Pattern RATE = Pattern.compile("^(\\w+) rep=\\d+ .*? tokens/s=([0-9.]+)");
     private static final String[] WORDS = ("river village harvest stone wood water vine wheat autumn story family"
             + " hill seed house field bread market song road winter").split(" ");
 
