@@ -102,4 +102,27 @@ class RequestsTest {
         assertEquals(List.of((byte) 0, (byte) 0, (byte) 0x80, (byte) 0x3f),
                 List.of(bytes[0], bytes[1], bytes[2], bytes[3]));
     }
+
+    @Test
+    void aTopPThatIsZeroForAFloatMeansTheLikeliestTokenNeverAnError() {
+        for (String topP : List.of("0", "-0", "-0.0", "1e-320", "4.9e-324", "1e-46")) {
+            float value = chat("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],"
+                    + "\"top_p\":" + topP + "}").sampling().topP();
+            assertTrue(value > 0 && value < 1e-30f, topP + " gave " + value);
+        }
+        for (String topP : List.of("-1e-320", "1.0000001", "-1", "1e400")) {
+            assertEquals(400, error("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],"
+                    + "\"top_p\":" + topP + "}").status(), topP);
+        }
+    }
+
+    @Test
+    void stopStringsAreCappedInNumberAndLength() {
+        String base = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"stop\":";
+        assertEquals(4, chat(base + "[\"a\",\"b\",\"c\",\"" + "d".repeat(256) + "\"]}").sampling().stop().size());
+        assertEquals("stop", error(base + "[\"a\",\"b\",\"c\",\"d\",\"e\"]}").param());
+        ApiError tooLong = error(base + "\"" + "s".repeat(257) + "\"}");
+        assertEquals("stop", tooLong.param());
+        assertTrue(tooLong.getMessage().contains("256"), tooLong.getMessage());
+    }
 }
