@@ -163,6 +163,12 @@ class V1FuzzIT {
         report.forEach(line -> System.out.println("fuzz: " + line));
         assertTrue(failures.isEmpty(), failures.size() + " of " + sent + ":\n" + String.join("\n", failures));
         assertTrue(sent == ROUNDS * kinds.size(), "sent " + sent);
+        // top_p the field check and the sampler used to disagree on (500): the likeliest token, an answer.
+        for (String topP : List.of("-0", "1e-320", "0")) {
+            RawHttp.Answer a = RawHttp.send(web.port, "POST", "/v1/chat/completions", RawHttp.headers("Host",
+                    "127.0.0.1:" + web.port, "Content-Type", "application/json"), withField(valid(r), "top_p", topP));
+            assertTrue(a.status() == 200 && a.body().contains("chat.completion"), "top_p " + topP + ": " + a.body());
+        }
         RawHttp.Answer after = RawHttp.send(web.port, "POST", "/v1/chat/completions",
                 RawHttp.headers("Host", "127.0.0.1:" + web.port, "Content-Type", "application/json"), valid(r));
         assertTrue(after.status() == 200 && after.body().contains("chat.completion"), "still serving: " + after.body());
