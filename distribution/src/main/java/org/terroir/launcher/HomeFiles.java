@@ -52,9 +52,23 @@ final class HomeFiles {
         Files.setPosixFilePermissions(absolute, PRIVATE_DIR);
     }
 
+    /** A file imported as a hard link (library import mode LINK) is also the user's file elsewhere: left alone. */
+    private static boolean hardLinked(Path p) throws IOException {
+        if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try {
+            Object links = Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+            return links instanceof Integer n && n > 1;
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /**
      * Removes group and other permissions from the home and everything in it (symbolic links are not followed: an
-     * external model folder keeps its own). Returns how many entries changed.
+     * external model folder keeps its own, and so does a model imported as a hard link). Returns how many entries
+ * changed.
      */
     static int tighten(Path home) throws IOException {
         if (!posix()) {
@@ -64,7 +78,7 @@ final class HomeFiles {
         try (Stream<Path> all = Files.walk(home)) {
             all.forEach(p -> {
                 try {
-                    if (Files.isSymbolicLink(p)) {
+                    if (Files.isSymbolicLink(p) || hardLinked(p)) {
                         return;
                     }
                     Set<PosixFilePermission> current = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
