@@ -110,18 +110,21 @@ class HomePermissionsIT {
                     chat.close();
                 }
                 // Every folder of the home is closed to others, so nothing in it can be reached; and the files
-                // Terroir writes are private themselves. (The framework's cache and a worker's own log are written
-                // by code that the umask decides for: 077 from the launcher, see the first test.)
+                // Terroir writes are private themselves, the workers' logs and files included. (The framework's
+                // cache is written by code that the umask decides for: 077 from the launcher, see the first test.)
                 for (String folder : List.of("", "models", "data", "conf", "plugins", "logs", "cache")) {
                     assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
                             home.resolve(folder))), "TERROIR_HOME/" + folder);
                 }
                 List<String> open = new ArrayList<>();
+                open.addAll(openEntries(home.resolve("cache/llamacpp")));
                 for (String folder : List.of("models", "data")) {
                     open.addAll(openEntries(home.resolve(folder)));
                 }
                 try (Stream<Path> logs = Files.list(home.resolve("logs"))) {
-                    for (Path log : logs.filter(p -> p.getFileName().toString().startsWith("terroir.")).toList()) {
+                    // Terroir's own logs and the llama.cpp workers' (prompts may appear in them)
+                    for (Path log : logs.filter(p -> p.getFileName().toString().startsWith("terroir.")
+                            || p.getFileName().toString().startsWith("llamacpp-")).toList()) {
                         open.addAll(openEntries(log));
                     }
                 }

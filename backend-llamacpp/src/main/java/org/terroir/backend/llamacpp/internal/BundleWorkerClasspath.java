@@ -46,7 +46,7 @@ final class BundleWorkerClasspath implements WorkerClasspath {
     public synchronized List<Path> jars() {
         if (jars == null) {
             try {
-                Files.createDirectories(folder);
+                org.terroir.api.TerroirHome.createPrivateDirectories(folder);
                 Path worker = folder.resolve("worker.jar");
                 Path llama = folder.resolve("llama.jar");
                 if (!Files.isRegularFile(worker)) {
@@ -84,7 +84,7 @@ final class BundleWorkerClasspath implements WorkerClasspath {
                     ZipEntry entry = llama.getEntry(entryName);
                     if (entry != null) {
                         if (!Files.isRegularFile(target)) {
-                            Files.createDirectories(target.getParent());
+                            org.terroir.api.TerroirHome.createPrivateDirectories(target.getParent());
                             writeAtomically(target, out -> {
                                 try (InputStream in = llama.getInputStream(entry)) {
                                     in.transferTo(out);

@@ -220,11 +220,15 @@ public class LlamaCppBackend implements InferenceBackend {
         List<String> command;
         try {
             Path workers = home.resolve("cache").resolve(ID).resolve("tmp");
-            Files.createDirectories(workers);
+            // Private to this account (0700/0600), whatever the JVM's umask: prompts and answers pass through here.
+            org.terroir.api.TerroirHome.createPrivateDirectories(workers);
             tmpDir = Files.createTempDirectory(workers, "worker-");
-            Path logs = Files.createDirectories(home.resolve("logs"));
+            Path logs = org.terroir.api.TerroirHome.createPrivateDirectories(home.resolve("logs"));
             logPath = logs.resolve("llamacpp-" + safeName(model.name()) + ".log");
             rotate(logPath);
+            if (!Files.exists(logPath)) {
+                Files.createFile(logPath, org.terroir.api.TerroirHome.privateFile());
+            }
             logFile = Files.newBufferedWriter(logPath,
                     StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             logFile.write("---- " + Instant.now() + " loading " + model.path() + System.lineSeparator());
