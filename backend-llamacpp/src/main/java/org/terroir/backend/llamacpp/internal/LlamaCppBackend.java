@@ -259,7 +259,10 @@ public class LlamaCppBackend implements InferenceBackend {
         LlamaCppModel loaded = new LlamaCppModel(engine.backendId, model, settings, worker, models::remove, logPath);
         loaded.load(new Message.Load(model.path().toAbsolutePath().toString(), settings.contextLength(),
                 settings.threads(), settings.batchSize(), gpuLayers, settings.mmap(), settings.embeddings(),
-                !GgufModels.declaresPooling(gguf), config.jinja(), GgufModels.addsBos(gguf), engine.wireName,
+                // The classic engine's C++ Jinja renderer has no time or size limit (a hostile template in a GGUF
+                // ran for minutes): it formats chats with llama.cpp's built-in templates only.
+                !GgufModels.declaresPooling(gguf), engine == Engine.CURRENT && config.jinja(), GgufModels.addsBos(gguf),
+                engine.wireName,
                 pack == null ? "" : pack.toString(), engine == Engine.CURRENT ? Math.max(1, config.parallel()) : 1),
                 timeout);
         models.add(loaded);

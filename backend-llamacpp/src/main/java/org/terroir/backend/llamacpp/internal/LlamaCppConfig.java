@@ -39,8 +39,9 @@ public @interface LlamaCppConfig {
     @AttributeDefinition(description = "Seconds a worker may take to start and load a model.")
     int loadTimeoutSeconds() default 300;
 
-    @AttributeDefinition(description = "Format chat with the model's own Jinja template (any template); off: "
-            + "llama.cpp's built-in list of known templates only.")
+    @AttributeDefinition(description = "Format chat with the model's own Jinja template (today's llama.cpp; "
+            + "bounded in time and size); off: llama.cpp's built-in list of known templates only, which the classic "
+            + "engine always uses.")
     boolean jinja() default true;
 
     @AttributeDefinition(description = "Which llama.cpp runs GGUF models: auto (today's llama.cpp when its engine "

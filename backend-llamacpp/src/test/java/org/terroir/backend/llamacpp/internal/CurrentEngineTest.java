@@ -195,6 +195,14 @@ class CurrentEngineTest {
         assertTrue(seconds < 30, seconds + " s");
         String log = Files.readString(home.resolve("logs/llamacpp-h.gguf.log"));
         assertTrue(log.contains("built-in template"), log);
+
+        // The classic engine never runs a model's Jinja template (its C++ renderer has no limits)
+        LoadedModel old = load(classic, file, LoadOptions.defaults().withContextLength(256));
+        long start2 = System.nanoTime();
+        assertEquals(3, old.generate(GenerationRequest.chat(List.of(ChatMessage.user("hi")), Sampling.greedy(3)), null)
+                .await().generatedTokens());
+        long seconds2 = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start2);
+        assertTrue(seconds2 < 30, seconds2 + " s");
     }
 
     @Test
