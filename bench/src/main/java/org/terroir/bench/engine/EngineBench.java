@@ -38,7 +38,7 @@ import org.terroir.launcher.Platform;
  * <li>each worker's resident memory over the model file.
  * </ul>
  * Arguments: harness model [model...]; system properties bench.threads (2), bench.prompt (128), bench.gen (128),
- * bench.rounds (5), bench.parallel (4).
+ * bench.rounds (5), bench.parallel (4: sequences per loaded model), bench.ctx (2048: the loads' context).
  */
 public final class EngineBench {
     private static final Pattern RATE = Pattern.compile("^(\\w+) rep=\\d+ .*? tokens/s=([0-9.]+)");
@@ -58,7 +58,10 @@ public final class EngineBench {
         Path dist = Path.of(System.getProperty(Platform.DIST_PROPERTY, "distribution/target/terroir"));
         Path home = Files.createTempDirectory("terroir-engine-bench");
         Files.createDirectories(home.resolve("conf"));
-        Files.writeString(home.resolve("conf/org.terroir.backend.llamacpp.cfg"), "parallel=" + parallel + "\n");
+        // Commas for spaces, so that the options survive the shell: -Dbench.worker.opts=-Xss4m,-Xmx512m
+        String workerOptions = System.getProperty("bench.worker.opts");
+        Files.writeString(home.resolve("conf/org.terroir.backend.llamacpp.cfg"), "parallel=" + parallel + "\n"
+                + (workerOptions == null ? "" : "workerJvmOptions=" + workerOptions.replace(',', ' ') + "\n"));
         try (Platform platform = Platform.start(dist, home, false, Map.of(Platform.API_FROM_CLASSPATH, "true"))) {
             ServiceTracker<InferenceBackend, InferenceBackend> tracker = new ServiceTracker<>(platform.context(),
                     InferenceBackend.class, null);
@@ -92,7 +95,8 @@ public final class EngineBench {
 
     private static void benchModel(Path model, Path harness, InferenceBackend current, InferenceBackend classic,
             int threads, int nPrompt, int nGen, int rounds, int parallel) throws Exception {
-        LoadOptions options = LoadOptions.defaults().withContextLength(2048).withThreads(threads).withBatchSize(512);
+        LoadOptions options = LoadOptions.defaults().withContextLength(Integer.getInteger("bench.ctx", 2048))
+                .withThreads(threads).withBatchSize(Math.min(512, Integer.getInteger("bench.ctx", 2048)));
         ModelDescriptor d = current.describe(model).orElseThrow();
         System.out.printf(Locale.ROOT, "%nmodel %s (%.0f MB), %s parameters; threads %d, pp%d/tg%d, %d alternating"
                 + " rounds, medians%n", model.getFileName(), Files.size(model) / 1e6,

@@ -39,8 +39,11 @@ final class NativeSession {
 
     private static final byte TRUE = 1;
     private static final byte FALSE = 0;
-    /** Prompt chunks above this size can be aborted mid-decode when their request is cancelled. */
-    private static final int ABORTABLE_CHUNK = 32;
+    /**
+     * Prompt chunks above this size can be aborted mid-decode when their request is cancelled (smaller ones end
+     * before a cancel would matter). A worker system property, for measuring the callback's cost.
+     */
+    private static final int ABORTABLE_CHUNK = Integer.getInteger("terroir.worker.abortableChunk", 32);
 
     private final NativeLlama llama;
     private final LlamaApi api;
@@ -173,7 +176,8 @@ final class NativeSession {
         cp.n_threads_batch = load.threads();
         // Every sequence may use the whole window (as llama-server's slots do); idle caches are dropped for room.
         cp.kv_unified = TRUE;
-        cp.n_outputs_max_per_seq = 0;
+        // One output per sequence and step for generation; embeddings read every token of their text.
+        cp.n_outputs_max_per_seq = load.embeddings() ? 0 : 1;
         cp.no_perf = TRUE;
         if (load.embeddings()) {
             cp.pooling_type = load.lastTokenPooling() ? ContextParams.POOLING_LAST : ContextParams.POOLING_UNSPECIFIED;
