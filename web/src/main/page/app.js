@@ -119,7 +119,8 @@
   const refreshLibrary = guard(async () => {
     const [loaded, library] = await Promise.all([api('models'), api('library')]);
     $('#loaded-list').replaceChildren(...(loaded.length ? loaded.map((m) => el('li', {}, el('strong', { text: m.id }),
-      ' · ' + m.backendId + ' · ctx ' + m.contextLength + ' ',
+      ' · ' + m.backendId + (m.descriptor && m.descriptor.properties && m.descriptor.properties.device
+        ? ' · ' + m.descriptor.properties.device : '') + ' · ctx ' + m.contextLength + ' ',
       el('button', { text: t('unload'), onclick: guard(async () => { await api('models-unload', { id: m.id }); refreshLibrary(); }) })))
       : [el('li', { text: t('empty') })]));
     $('#library-list').replaceChildren(...(library.length ? library.map((m) => el('li', { 'data-name': m.name }, el('strong', { text: m.name }),

@@ -227,6 +227,8 @@ class WebPageIT {
             By load = By.cssSelector("#library-list li[data-name='" + libraryName + "'] button.load");
             wait.until(ExpectedConditions.elementToBeClickable(load)).click();
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("loaded-list"), "tiny"));
+            // the engine's device is shown: today's llama.cpp on this machine's CPU
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("loaded-list"), "llamacpp · CPU"));
 
             driver.findElement(By.id("tab-chat")).click();
             wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#model-select option")));
