@@ -66,7 +66,8 @@ class WebPageIT {
         Files.writeString(home.resolve("conf/org.terroir.catalog.cfg"), "endpoint=" + hub.endpoint() + "\n");
         web = WebPlatform.start(home);
         Path model = dir.resolve("tiny.gguf");
-        TinyLlama.unitTest().build().write(model);
+        // A qwen3 model: an architecture only today's llama.cpp loads, chatted with through the page.
+        TinyLlama.unitTest(org.terroir.testkit.gguf.Architecture.QWEN3).tiedOutput(false).build().write(model);
         LibraryModel imported = web.service(ModelLibrary.class).importFile(model, "local/tiny", ImportMode.COPY);
         libraryName = imported.name();
     }
