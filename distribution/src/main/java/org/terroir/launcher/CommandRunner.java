@@ -22,6 +22,23 @@ final class CommandRunner {
                 processor -> run(processor, script, in, out, err));
     }
 
+    /**
+     * The shell's own rule (its {@code WindowsPaths.protect}, also applied to the console's lines): Windows paths keep
+     * their backslashes, {@code -c "load C:\Users\me\m.gguf"} as typed. The script unchanged without the shell.
+     */
+    private String protectWindowsPaths(String script) {
+        org.osgi.framework.Bundle shell = platform.bundle("org.terroir.shell");
+        if (shell == null) {
+            return script;
+        }
+        try {
+            return (String) shell.loadClass("org.terroir.shell.internal.WindowsPaths").getMethod("protect", String.class)
+                    .invoke(null, script);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return script;
+        }
+    }
+
     private int run(Object processor, String script, InputStream in, PrintStream out, PrintStream err) {
         if (processor == null) {
             err.println("Gogo is not running: no CommandProcessor service.");
@@ -36,7 +53,7 @@ final class CommandRunner {
             session.getClass().getMethod("put", String.class, Object.class).invoke(session, "SCOPE",
                     "terroir:gogo:felix:scr:*");
             Method execute = session.getClass().getMethod("execute", CharSequence.class);
-            Object result = execute.invoke(session, script);
+            Object result = execute.invoke(session, protectWindowsPaths(script));
             if (result != null) {
                 Method format = session.getClass().getMethod("format", Object.class, int.class);
                 out.println(format.invoke(session, result, 0));

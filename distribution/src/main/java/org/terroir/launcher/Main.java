@@ -173,8 +173,18 @@ public final class Main {
                 return 3;
             }
             extra.put(Ports.PORT_KEY, Integer.toString(port));
-        } else if (o.port > 0) {
-            extra.put(Ports.PORT_KEY, Integer.toString(o.port));
+        } else {
+            // Scripts rarely need the page: a taken port is not worth a message, the next free one serves.
+            int port = o.port > 0 ? o.port : Ports.DEFAULT_PORT;
+            Properties conf = Ports.httpConf(home);
+            String host = conf.getProperty(Ports.HOST_KEY, Ports.DEFAULT_HOST).strip();
+            if (conf.getProperty(Ports.PORT_KEY) == null && !Ports.isFree(host, port)) {
+                int next = Ports.nextFree(host, port);
+                System.getLogger(Main.class.getName()).log(System.Logger.Level.INFO, "port " + port
+                        + " is taken; the web server of this script run uses " + next);
+                port = next > 0 ? next : port;
+            }
+            extra.put(Ports.PORT_KEY, Integer.toString(port));
         }
         if (mode == Mode.SERVER && !o.server) {
             stdout.println(Messages.get("notty"));

@@ -189,7 +189,7 @@ public final class FoundationBench {
     private static double launchToReady(Path dist, Path home) throws IOException, InterruptedException {
         double best = Double.MAX_VALUE;
         for (int i = 0; i < 3; i++) {
-            ProcessBuilder builder = new ProcessBuilder(dist.resolve("bin/terroir").toString(), "--home",
+            ProcessBuilder builder = new ProcessBuilder(dist.resolve("bin/terroir").toString(), "--shell", "--no-browser", "--port-auto", "--home",
                     home.toString()).redirectErrorStream(true);
             builder.environment().put("JAVA_OPTS", "-Dterroir.debug=true");
             Process p = builder.start();

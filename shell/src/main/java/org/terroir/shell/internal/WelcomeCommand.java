@@ -43,6 +43,8 @@ public class WelcomeCommand {
     @Descriptor("print the welcome text")
     public void welcome(CommandSession session) {
         if (interactive) {
+            // The profile runs this in the console's session: from now on, Windows paths keep their backslashes.
+            WindowsPaths.install(session);
             session.getConsole().println(TEXTS.get("welcome"));
         }
     }
