@@ -34,7 +34,8 @@ import org.terroir.web.internal.ui.PageServlet;
  * the page itself or a configured CORS origin (403), and its body must be {@code application/json} (415): the
  * "simple" requests another site's page can send without asking (text/plain, forms, blobs) never run;</li>
  * <li>an API key when the server listens beyond loopback or the request comes from another machine (401);</li>
- * <li>everything but the OpenAI API ({@code /v1/}) and the page's own files needs the page's secret: the cookie set
+ * <li>everything but the APIs for programs ({@code /v1/}, {@code /ollama/}, {@code /health}) and the page's own
+ * files needs the page's secret: the cookie set
  * when the page was opened with {@link WebServerInfo#pageUrl()}, and the header {@value #PAGE_HEADER} that only the
  * page's own scripts can send (401).</li>
  * </ol>
@@ -96,7 +97,7 @@ public class RequestGuard implements Filter {
             return;
         }
         String path = path(request);
-        if (!path.startsWith("/v1/") && !path.equals("/v1")) {
+        if (!isApi(path)) {
             if (PageServlet.isPageFile(method, path)) {
                 if (handOver(request, response)) {
                     return;
@@ -107,6 +108,15 @@ public class RequestGuard implements Filter {
             }
         }
         chain.doFilter(req, res);
+    }
+
+    /**
+     * The APIs for other programs, which need no page secret (only a key off loopback): OpenAI's ({@code /v1}),
+     * Ollama's ({@code /ollama}) and {@code /health}.
+     */
+    static boolean isApi(String path) {
+        return path.startsWith("/v1/") || path.equals("/v1") || path.startsWith("/ollama/") || path.equals("/ollama")
+                || path.equals("/health");
     }
 
     /** The path the container routed, decoded (as the servlets see it). */

@@ -14,11 +14,11 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 
 /** Typed reads of request fields: each wrong type or missing field becomes a 400 that names the field. */
-final class Fields {
+public final class Fields {
     private Fields() {
     }
 
-    static JsonObject parseObject(String body) {
+    public static JsonObject parseObject(String body) {
         JsonElement root;
         try {
             root = JsonParser.parseString(body);
@@ -37,11 +37,11 @@ final class Fields {
         return message.length() > 200 ? message.substring(0, 200) + "…" : message;
     }
 
-    static boolean present(JsonObject o, String name) {
+    public static boolean present(JsonObject o, String name) {
         return o.has(name) && !o.get(name).isJsonNull();
     }
 
-    static String requiredString(JsonObject o, String name) {
+    public static String requiredString(JsonObject o, String name) {
         if (!present(o, name)) {
             throw missing(name);
         }
@@ -52,7 +52,7 @@ final class Fields {
         return value;
     }
 
-    static String string(JsonObject o, String name, String fallback) {
+    public static String string(JsonObject o, String name, String fallback) {
         if (!present(o, name)) {
             return fallback;
         }
@@ -63,7 +63,7 @@ final class Fields {
         return e.getAsString();
     }
 
-    static Integer integer(JsonObject o, String name, int min, int max) {
+    public static Integer integer(JsonObject o, String name, int min, int max) {
         if (!present(o, name)) {
             return null;
         }
@@ -81,7 +81,7 @@ final class Fields {
         return (int) d;
     }
 
-    static Long longInteger(JsonObject o, String name) {
+    public static Long longInteger(JsonObject o, String name) {
         if (!present(o, name)) {
             return null;
         }
@@ -96,7 +96,7 @@ final class Fields {
         }
     }
 
-    static Float number(JsonObject o, String name, double min, double max) {
+    public static Float number(JsonObject o, String name, double min, double max) {
         if (!present(o, name)) {
             return null;
         }
@@ -111,7 +111,7 @@ final class Fields {
         return (float) d;
     }
 
-    static boolean bool(JsonObject o, String name, boolean fallback) {
+    public static boolean bool(JsonObject o, String name, boolean fallback) {
         if (!present(o, name)) {
             return fallback;
         }
@@ -123,7 +123,7 @@ final class Fields {
     }
 
     /** A string or an array of strings (as {@code stop} and {@code input} are). */
-    static List<String> strings(JsonObject o, String name, int maxItems) {
+    public static List<String> strings(JsonObject o, String name, int maxItems) {
         if (!present(o, name)) {
             return List.of();
         }
@@ -147,7 +147,7 @@ final class Fields {
         return values;
     }
 
-    static JsonArray array(JsonObject o, String name) {
+    public static JsonArray array(JsonObject o, String name) {
         if (!present(o, name)) {
             throw missing(name);
         }
@@ -162,11 +162,11 @@ final class Fields {
         return e.isJsonPrimitive() && ((JsonPrimitive) e).isNumber();
     }
 
-    static ApiError missing(String name) {
+    public static ApiError missing(String name) {
         return ApiError.badRequest("missing_required_parameter", name, Texts.get("error.field.missing", name));
     }
 
-    static ApiError wrongType(String name, String type) {
+    public static ApiError wrongType(String name, String type) {
         return ApiError.badRequest("invalid_type", name, Texts.get("error.field.type", name, type));
     }
 

@@ -4,13 +4,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -32,14 +29,12 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 import org.terroir.api.TerroirException;
-import org.terroir.api.catalog.LibraryModel;
 import org.terroir.api.catalog.ModelLibrary;
 import org.terroir.api.inference.ChatMessage;
 import org.terroir.api.inference.Generation;
 import org.terroir.api.inference.GenerationRequest;
 import org.terroir.api.inference.GenerationStats;
 import org.terroir.api.inference.LoadedModel;
-import org.terroir.api.inference.LoadedModelInfo;
 import org.terroir.api.inference.ModelManager;
 import org.terroir.web.internal.Json;
 import org.terroir.web.internal.Texts;
@@ -47,6 +42,7 @@ import org.terroir.web.internal.WebConfig;
 import org.terroir.web.internal.http.ApiError;
 import org.terroir.web.internal.http.BoundedBody;
 import org.terroir.web.internal.http.Capacity;
+import org.terroir.web.internal.http.SharedCapacity;
 import org.terroir.web.internal.http.Sse;
 import org.terroir.web.internal.http.TimeLimit;
 
@@ -74,14 +70,16 @@ public class OpenAiServlet extends HttpServlet {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private transient volatile ModelLibrary library;
 
+    @Reference
+    private transient SharedCapacity sharedCapacity;
+
     private transient WebConfig config;
     private transient Capacity capacity;
 
     @Activate
     void activate(WebConfig config) {
         this.config = config;
-        this.capacity = new Capacity(config.maxConcurrent(), config.maxQueued(),
-                TimeUnit.SECONDS.toMillis(config.queueTimeoutSeconds()));
+        this.capacity = sharedCapacity.get();
     }
 
     @Override
@@ -90,14 +88,21 @@ public class OpenAiServlet extends HttpServlet {
         try {
             switch (request.getMethod() + " " + path) {
                 case "GET /models" -> writeJson(response, models());
+                case "GET /health" -> HealthServlet.answer(manager, response);
                 case "POST /chat/completions" -> complete(Requests.chat(body(request)), true, response);
                 case "POST /completions" -> complete(Requests.text(body(request)), false, response);
                 case "POST /embeddings" -> embeddings(Requests.embedding(body(request)), response);
-                default -> throw new ApiError(
+                default -> {
+                    if (request.getMethod().equals("GET") && path.startsWith("/models/") && path.length() > 8) {
+                        writeJson(response, model(path.substring(8)));
+                        return;
+                    }
+                    throw new ApiError(
                         path.equals("/models") || path.endsWith("completions") || path.equals("/embeddings") ? 405
                                 : 404,
                         "invalid_request_error", "unknown_url", null,
                         Texts.get("error.url", request.getMethod(), request.getRequestURI()));
+                }
             }
         } catch (ApiError e) {
             e.write(response);
@@ -114,30 +119,19 @@ public class OpenAiServlet extends HttpServlet {
                 config.maxBodyBytes()));
     }
 
+    /** Every model under its stable id (see {@link ModelAccess#list()}). */
     private Responses.ModelList models() {
         List<Responses.Model> models = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        for (LoadedModelInfo info : manager.loaded()) {
-            seen.add(info.descriptor().path().toString());
-            models.add(new Responses.Model(info.id(), "model", info.loadedAt().getEpochSecond(), "terroir"));
-        }
-        ModelLibrary lib = library;
-        if (lib != null) {
-            for (LibraryModel m : lib.list()) {
-                if (seen.add(m.path().toString())) {
-                    models.add(new Responses.Model(m.name(), "model", modified(m), "terroir"));
-                }
-            }
+        for (ModelAccess.Listed m : access().list()) {
+            models.add(new Responses.Model(m.id(), "model", m.created(), "terroir"));
         }
         return new Responses.ModelList("list", models);
     }
 
-    private static long modified(LibraryModel model) {
-        try {
-            return Files.getLastModifiedTime(model.path()).toInstant().getEpochSecond();
-        } catch (IOException e) {
-            return 0;
-        }
+    /** {@code GET /v1/models/{id}}: the model, or OpenAI's 404. */
+    private Responses.Model model(String id) {
+        ModelAccess.Listed m = access().describe(id).orElseThrow(() -> ModelAccess.notFound(id));
+        return new Responses.Model(m.id(), "model", m.created(), "terroir");
     }
 
     private void complete(Requests.Completion call, boolean chat, HttpServletResponse response) throws IOException {
@@ -179,9 +173,10 @@ public class OpenAiServlet extends HttpServlet {
                         ? new Responses.ChatCompletion(id, "chat.completion", created, call.model(),
                                 List.of(new Responses.ChatChoice(0,
                                         new Responses.Message("assistant", stats.text()), null, finish)),
-                                usage, "terroir")
+                                usage, "terroir", Responses.Timings.of(stats))
                         : new Responses.TextCompletion(id, "text_completion", created, call.model(),
-                                List.of(new Responses.TextChoice(stats.text(), 0, null, finish)), usage));
+                                List.of(new Responses.TextChoice(stats.text(), 0, null, finish)), usage,
+                                Responses.Timings.of(stats)));
             }
         }
     }
@@ -192,7 +187,7 @@ public class OpenAiServlet extends HttpServlet {
      * that left makes the write fail, and its generation is cancelled at once instead of running to the end and holding
      * the model. Null when the client left.
      */
-    private static GenerationStats awaitWatching(Generation generation, HttpServletResponse response) {
+    public static GenerationStats awaitWatching(Generation generation, HttpServletResponse response) {
         CompletableFuture<GenerationStats> result = generation.result();
         while (true) {
             try {
@@ -261,13 +256,18 @@ public class OpenAiServlet extends HttpServlet {
             }
             GenerationStats stats = await(generation);
             String finish = limit.reached() ? "length" : Responses.finishReason(stats.finishReason());
-            sse.data(chat ? chunk(id, created, call, new Responses.Delta(null, null), finish, null)
-                    : textChunk(id, created, call, "", finish, null));
+            // llama-server's timings ride on the chunk that carries the finish reason.
+            sse.data(chat ? Json.OPENAI.toJson(new Responses.ChatChunk(id, "chat.completion.chunk", created,
+                    call.model(), List.of(new Responses.ChunkChoice(0, new Responses.Delta(null, null), null, finish)),
+                    null, "terroir", Responses.Timings.of(stats)))
+                    : Json.OPENAI.toJson(new Responses.TextCompletion(id, "text_completion", created, call.model(),
+                            List.of(new Responses.TextChoice("", 0, null, finish)), null,
+                            Responses.Timings.of(stats))));
             if (call.includeUsage()) {
                 Responses.Usage usage = Responses.Usage.of(stats.promptTokens(), stats.generatedTokens());
                 sse.data(Json.OPENAI.toJson(new Responses.ChatChunk(id,
                         chat ? "chat.completion.chunk" : "text_completion", created, call.model(), List.of(), usage,
-                        "terroir")));
+                        "terroir", null)));
             }
             sse.done();
         } catch (IOException e) {
@@ -300,22 +300,30 @@ public class OpenAiServlet extends HttpServlet {
     private String chunk(String id, long created, Requests.Completion call, Responses.Delta delta, String finish,
             Responses.Usage usage) {
         return Json.OPENAI.toJson(new Responses.ChatChunk(id, "chat.completion.chunk", created, call.model(),
-                List.of(new Responses.ChunkChoice(0, delta, null, finish)), usage, "terroir"));
+                List.of(new Responses.ChunkChoice(0, delta, null, finish)), usage, "terroir", null));
     }
 
     private String textChunk(String id, long created, Requests.Completion call, String text, String finish,
             Responses.Usage usage) {
         return Json.OPENAI.toJson(new Responses.TextCompletion(id, "text_completion", created, call.model(),
-                List.of(new Responses.TextChoice(text, 0, null, finish)), usage));
+                List.of(new Responses.TextChoice(text, 0, null, finish)), usage, null));
     }
 
     /** The prompt's tokens as the model counts them (the chat template's own tokens estimated). */
     private static int promptTokens(LoadedModel model, Requests.Completion call) {
-        if (call.prompt() != null) {
-            return model.tokenize(call.prompt()).length;
+        return promptTokens(model, call.messages(), call.prompt());
+    }
+
+    /**
+     * The tokens of a prompt (when not null) or of chat messages, the chat template's own estimated; counting stops
+     * once the context is full.
+     */
+    public static int promptTokens(LoadedModel model, List<ChatMessage> messages, String prompt) {
+        if (prompt != null) {
+            return model.tokenize(prompt).length;
         }
         int total = 0;
-        for (ChatMessage message : call.messages()) {
+        for (ChatMessage message : messages) {
             if (total >= model.contextLength()) {
                 // Already too long: the rest need not be counted (100 000 messages would take seconds).
                 return total;
@@ -325,7 +333,7 @@ public class OpenAiServlet extends HttpServlet {
         return total;
     }
 
-    private static ApiError contextExceeded(int promptTokens, int context) {
+    public static ApiError contextExceeded(int promptTokens, int context) {
         return ApiError.badRequest("context_length_exceeded", "messages",
                 Texts.get("error.context", promptTokens, context));
     }
@@ -338,7 +346,7 @@ public class OpenAiServlet extends HttpServlet {
         }
     }
 
-    private static RuntimeException fromGeneration(Throwable failure) {
+    public static RuntimeException fromGeneration(Throwable failure) {
         if (failure instanceof TerroirException t) {
             String code = t.code() == null ? "" : t.code();
             if (code.endsWith("prompt.too.long") || code.endsWith("prompt.tooLong")) {

@@ -41,7 +41,90 @@ final class Requests {
         for (int i = 0; i < array.size(); i++) {
             messages.add(message(array.get(i), "messages[" + i + "]"));
         }
+        refuseChatOnly(body);
         return completion(body, model, messages, null);
+    }
+
+    /**
+     * Fields of a chat request that Terroir cannot honour yet: a 400 naming the field rather than an answer that
+     * silently did something else. Their neutral values ({@code false}, {@code 0}, {@code {}}, {@code []},
+     * {@code "none"}, {@code "text"}) change nothing and pass.
+     */
+    private static void refuseChatOnly(JsonObject body) {
+        if (Fields.present(body, "logprobs") && Fields.bool(body, "logprobs", false)) {
+            throw unsupported("logprobs");
+        }
+        refuseUnlessNeutral(body, "top_logprobs");
+        refuseUnlessNeutral(body, "tools");
+        refuseUnlessNeutral(body, "functions");
+        if (Fields.present(body, "tool_choice")) {
+            JsonElement choice = body.get("tool_choice");
+            boolean neutral = choice.isJsonPrimitive() && List.of("none", "auto").contains(choice.getAsString());
+            if (!neutral) {
+                throw unsupported("tool_choice");
+            }
+        }
+        if (Fields.present(body, "function_call")) {
+            JsonElement call = body.get("function_call");
+            if (!(call.isJsonPrimitive() && List.of("none", "auto").contains(call.getAsString()))) {
+                throw unsupported("function_call");
+            }
+        }
+        if (Fields.present(body, "response_format")) {
+            JsonElement format = body.get("response_format");
+            if (!format.isJsonObject()) {
+                throw Fields.wrongType("response_format", "object");
+            }
+            String type = Fields.string(format.getAsJsonObject(), "type", "text");
+            if (!type.equals("text")) {
+                throw ApiError.badRequest("unsupported_value", "response_format",
+                        Texts.get("error.unsupported.format", type));
+            }
+        }
+        refuseUnlessNeutral(body, "audio");
+        if (Fields.present(body, "modalities")) {
+            for (JsonElement m : Fields.array(body, "modalities")) {
+                if (!(m.isJsonPrimitive() && m.getAsString().equals("text"))) {
+                    throw unsupported("modalities");
+                }
+            }
+        }
+        refuseUnlessNeutral(body, "prediction");
+    }
+
+    /** Fields of a text completion that Terroir cannot honour yet (same rule as for chats). */
+    private static void refuseTextOnly(JsonObject body) {
+        refuseUnlessNeutral(body, "logprobs");
+        if (Fields.bool(body, "echo", false)) {
+            throw unsupported("echo");
+        }
+        Integer bestOf = Fields.integer(body, "best_of", 1, 20);
+        if (bestOf != null && bestOf != 1) {
+            throw unsupported("best_of");
+        }
+        if (!Fields.string(body, "suffix", "").isEmpty()) {
+            throw unsupported("suffix");
+        }
+    }
+
+    /** A field whose neutral value (false, 0, empty object or array, empty string) changes nothing. */
+    private static void refuseUnlessNeutral(JsonObject body, String name) {
+        if (!Fields.present(body, name)) {
+            return;
+        }
+        JsonElement e = body.get(name);
+        boolean neutral = e.isJsonObject() && e.getAsJsonObject().isEmpty()
+                || e.isJsonArray() && e.getAsJsonArray().isEmpty()
+                || e.isJsonPrimitive() && e.getAsJsonPrimitive().isBoolean() && !e.getAsBoolean()
+                || e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber() && e.getAsDouble() == 0
+                || e.isJsonPrimitive() && e.getAsJsonPrimitive().isString() && e.getAsString().isEmpty();
+        if (!neutral) {
+            throw unsupported(name);
+        }
+    }
+
+    static ApiError unsupported(String name) {
+        return ApiError.badRequest("unsupported_parameter", name, Texts.get("error.unsupported", name));
     }
 
     static Completion text(JsonObject body) {
@@ -53,6 +136,7 @@ final class Requests {
         if (prompts.size() != 1) {
             throw ApiError.badRequest("invalid_value", "prompt", Texts.get("error.prompt.one"));
         }
+        refuseTextOnly(body);
         return completion(body, model, List.of(), prompts.get(0));
     }
 
@@ -79,6 +163,8 @@ final class Requests {
         if (seed != null) {
             sampling = sampling.withSeed(seed);
         }
+        sampling = extraSampling(body, sampling);
+        refuseUnlessNeutral(body, "logit_bias");
         List<String> stop = Fields.strings(body, "stop", MAX_STOP);
         if (stop.stream().anyMatch(String::isEmpty)) {
             throw ApiError.badRequest("invalid_value", "stop", Texts.get("error.field.empty", "stop"));
@@ -97,6 +183,37 @@ final class Requests {
             includeUsage = Fields.bool(options.getAsJsonObject(), "include_usage", false);
         }
         return new Completion(model, messages, prompt, maxTokens, sampling, stream, includeUsage);
+    }
+
+    /** Highest {@code top_k} accepted (llama.cpp's vocabularies are below 300 000 tokens; more means all). */
+    static final int MAX_TOP_K = 1_000_000;
+
+    /**
+     * The sampling fields that clients of llama-server, vLLM and Ollama send beyond OpenAI's: {@code top_k},
+     * {@code min_p}, {@code repeat_penalty}; and OpenAI's {@code presence_penalty} and {@code frequency_penalty},
+     * which the api's {@link Sampling} has no place for: 0 (their default) passes, anything else is refused.
+     */
+    static Sampling extraSampling(JsonObject body, Sampling sampling) {
+        Integer topK = Fields.integer(body, "top_k", 0, MAX_TOP_K);
+        if (topK != null) {
+            sampling = sampling.withTopK(topK);
+        }
+        Float minP = Fields.number(body, "min_p", 0, 1);
+        if (minP != null) {
+            sampling = new Sampling(sampling.maxTokens(), sampling.temperature(), sampling.topK(), sampling.topP(),
+                    minP, sampling.repeatPenalty(), sampling.seed(), sampling.stop());
+        }
+        Float repeat = Fields.number(body, "repeat_penalty", 0.01, 10);
+        if (repeat != null) {
+            sampling = sampling.withRepeatPenalty(repeat);
+        }
+        for (String penalty : List.of("presence_penalty", "frequency_penalty")) {
+            Float value = Fields.number(body, penalty, -2, 2);
+            if (value != null && value != 0) {
+                throw ApiError.badRequest("unsupported_value", penalty, Texts.get("error.unsupported.penalty", penalty));
+            }
+        }
+        return sampling;
     }
 
     private static ChatMessage message(JsonElement element, String where) {

@@ -3,6 +3,7 @@ package org.terroir.web.internal.openai;
 import java.util.List;
 
 import org.terroir.api.inference.FinishReason;
+import org.terroir.api.inference.GenerationStats;
 
 /** OpenAI response bodies, serialized as they are (nullable fields written as null). */
 final class Responses {
@@ -22,7 +23,29 @@ final class Responses {
     }
 
     record ChatCompletion(String id, String object, long created, String model, List<ChatChoice> choices,
-            Usage usage, String system_fingerprint) {
+            Usage usage, String system_fingerprint, Timings timings) {
+    }
+
+    /**
+     * llama-server's {@code timings} extra, from the engine's counts: the prompt's time is the time to the first
+     * token (which includes that token's step), the predicted time the rest, over the tokens after the first.
+     */
+    record Timings(int prompt_n, double prompt_ms, double prompt_per_token_ms, double prompt_per_second,
+            int predicted_n, double predicted_ms, double predicted_per_token_ms, double predicted_per_second) {
+        static Timings of(GenerationStats stats) {
+            double promptMs = Math.max(0, stats.timeToFirstTokenMs());
+            double predictedMs = Math.max(0, stats.totalMs() - stats.timeToFirstTokenMs());
+            int prompt = stats.promptTokens();
+            int predicted = stats.generatedTokens();
+            double perSecond = stats.tokensPerSecond();
+            return new Timings(prompt, round(promptMs), prompt == 0 ? 0 : round(promptMs / prompt),
+                    round(stats.promptTokensPerSecond()), predicted, round(predictedMs),
+                    perSecond == 0 ? 0 : round(1000.0 / perSecond), round(perSecond));
+        }
+
+        private static double round(double value) {
+            return Math.round(value * 1000.0) / 1000.0;
+        }
     }
 
     /** The delta of a chunk: role in the first, content after; both null in the last. */
@@ -33,14 +56,14 @@ final class Responses {
     }
 
     record ChatChunk(String id, String object, long created, String model, List<ChunkChoice> choices, Usage usage,
-            String system_fingerprint) {
+            String system_fingerprint, Timings timings) {
     }
 
     record TextChoice(String text, int index, Object logprobs, String finish_reason) {
     }
 
     record TextCompletion(String id, String object, long created, String model, List<TextChoice> choices,
-            Usage usage) {
+            Usage usage, Timings timings) {
     }
 
     record EmbeddingData(String object, int index, Object embedding) {
