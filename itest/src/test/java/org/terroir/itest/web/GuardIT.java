@@ -152,6 +152,11 @@ class GuardIT {
         CHANGES.put("/v1/chat/completions", "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
         CHANGES.put("/v1/completions", "{\"model\":\"m\",\"prompt\":\"x\"}");
         CHANGES.put("/v1/embeddings", "{\"model\":\"m\",\"input\":\"x\"}");
+        CHANGES.put("/ollama/api/chat", "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        CHANGES.put("/ollama/api/generate", "{\"model\":\"m\",\"prompt\":\"x\"}");
+        CHANGES.put("/ollama/api/embed", "{\"model\":\"m\",\"input\":\"x\"}");
+        CHANGES.put("/ollama/api/embeddings", "{\"model\":\"m\",\"prompt\":\"x\"}");
+        CHANGES.put("/ollama/api/show", "{\"model\":\"m\"}");
     }
 
     @Test
@@ -252,7 +257,8 @@ class GuardIT {
                 patterns.addAll(endpointPatterns());
                 return patterns.contains("/future/*");
             }), "the future endpoint is registered: " + patterns);
-            assertTrue(patterns.containsAll(List.of("/", "/api/*", "/v1/*")), patterns.toString());
+            assertTrue(patterns.containsAll(List.of("/", "/api/*", "/v1/*", "/ollama/*", "/health")),
+                    patterns.toString());
             for (String pattern : patterns) {
                 String path = pattern.equals("/") ? "/x.html" : pattern.startsWith("*.")
                         ? "/x" + pattern.substring(1) : pattern.replace("/*", "/x");
@@ -262,7 +268,7 @@ class GuardIT {
                 assertEquals(403, cross.status(), pattern + " runs a cross-site POST");
                 RawHttp.Answer plain = send("POST", path, page("Content-Type", "text/plain"), "{}");
                 assertEquals(415, plain.status(), pattern + " takes a text/plain body");
-                if (!pattern.startsWith("/v1")) {
+                if (!pattern.startsWith("/v1") && !pattern.startsWith("/ollama") && !pattern.equals("/health")) {
                     RawHttp.Answer secretless = send("GET", path, RawHttp.headers("Host", self()), null);
                     assertEquals(401, secretless.status(), pattern + " answers without the page's secret");
                 }

@@ -141,7 +141,10 @@ class HostilePageIT {
             { "/api/models-load", "{\"ref\":\"" + libraryName + "\",\"contextLength\":128}" },
             { "/v1/chat/completions", "{\"model\":\"" + modelId + "\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}" },
             { "/v1/completions", "{\"model\":\"" + modelId + "\",\"prompt\":\"x\"}" },
-            { "/v1/embeddings", "{\"model\":\"" + modelId + "\",\"input\":\"x\"}" } };
+            { "/v1/embeddings", "{\"model\":\"" + modelId + "\",\"input\":\"x\"}" },
+            { "/ollama/api/chat", "{\"model\":\"" + modelId + "\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}" },
+            { "/ollama/api/generate", "{\"model\":\"" + libraryName + "\",\"prompt\":\"\",\"keep_alive\":0}" },
+            { "/ollama/api/embed", "{\"model\":\"" + modelId + "\",\"input\":\"x\"}" } };
         StringBuilder js = new StringBuilder("const T = '" + target + "'; const calls = [");
         for (String[] call : calls) {
             js.append("['").append(call[0]).append("', '").append(call[1].replace("'", "\\'")).append("'],");
