@@ -174,9 +174,8 @@ public class OpenAiServlet extends HttpServlet {
                                 List.of(new Responses.ChatChoice(0,
                                         new Responses.Message("assistant", stats.text()), null, finish)),
                                 usage, "terroir", Responses.Timings.of(stats))
-                        : new Responses.TextCompletion(id, "text_completion", created, call.model(),
-                                List.of(new Responses.TextChoice(stats.text(), 0, null, finish)), usage,
-                                Responses.Timings.of(stats)));
+                        : withTimings(new Responses.TextCompletion(id, "text_completion", created, call.model(),
+                                List.of(new Responses.TextChoice(stats.text(), 0, null, finish)), usage), stats));
             }
         }
     }
@@ -257,17 +256,17 @@ public class OpenAiServlet extends HttpServlet {
             GenerationStats stats = await(generation);
             String finish = limit.reached() ? "length" : Responses.finishReason(stats.finishReason());
             // llama-server's timings ride on the chunk that carries the finish reason.
-            sse.data(chat ? Json.OPENAI.toJson(new Responses.ChatChunk(id, "chat.completion.chunk", created,
-                    call.model(), List.of(new Responses.ChunkChoice(0, new Responses.Delta(null, null), null, finish)),
-                    null, "terroir", Responses.Timings.of(stats)))
-                    : Json.OPENAI.toJson(new Responses.TextCompletion(id, "text_completion", created, call.model(),
-                            List.of(new Responses.TextChoice("", 0, null, finish)), null,
-                            Responses.Timings.of(stats))));
+            sse.data(Json.OPENAI.toJson(withTimings(chat
+                    ? new Responses.ChatChunk(id, "chat.completion.chunk", created, call.model(),
+                            List.of(new Responses.ChunkChoice(0, new Responses.Delta(null, null), null, finish)), null,
+                            "terroir")
+                    : new Responses.TextCompletion(id, "text_completion", created, call.model(),
+                            List.of(new Responses.TextChoice("", 0, null, finish)), null), stats)));
             if (call.includeUsage()) {
                 Responses.Usage usage = Responses.Usage.of(stats.promptTokens(), stats.generatedTokens());
                 sse.data(Json.OPENAI.toJson(new Responses.ChatChunk(id,
                         chat ? "chat.completion.chunk" : "text_completion", created, call.model(), List.of(), usage,
-                        "terroir", null)));
+                        "terroir")));
             }
             sse.done();
         } catch (IOException e) {
@@ -300,13 +299,20 @@ public class OpenAiServlet extends HttpServlet {
     private String chunk(String id, long created, Requests.Completion call, Responses.Delta delta, String finish,
             Responses.Usage usage) {
         return Json.OPENAI.toJson(new Responses.ChatChunk(id, "chat.completion.chunk", created, call.model(),
-                List.of(new Responses.ChunkChoice(0, delta, null, finish)), usage, "terroir", null));
+                List.of(new Responses.ChunkChoice(0, delta, null, finish)), usage, "terroir"));
     }
 
     private String textChunk(String id, long created, Requests.Completion call, String text, String finish,
             Responses.Usage usage) {
         return Json.OPENAI.toJson(new Responses.TextCompletion(id, "text_completion", created, call.model(),
-                List.of(new Responses.TextChoice(text, 0, null, finish)), usage, null));
+                List.of(new Responses.TextChoice(text, 0, null, finish)), usage));
+    }
+
+    /** The object with llama-server's {@code timings} added (only the last chunk has them: no null in the others). */
+    private static com.google.gson.JsonElement withTimings(Object value, GenerationStats stats) {
+        JsonObject tree = Json.OPENAI.toJsonTree(value).getAsJsonObject();
+        tree.add("timings", Json.OPENAI.toJsonTree(Responses.Timings.of(stats)));
+        return tree;
     }
 
     /** The prompt's tokens as the model counts them (the chat template's own tokens estimated). */

@@ -56,14 +56,14 @@ final class Responses {
     }
 
     record ChatChunk(String id, String object, long created, String model, List<ChunkChoice> choices, Usage usage,
-            String system_fingerprint, Timings timings) {
+            String system_fingerprint) {
     }
 
     record TextChoice(String text, int index, Object logprobs, String finish_reason) {
     }
 
     record TextCompletion(String id, String object, long created, String model, List<TextChoice> choices,
-            Usage usage, Timings timings) {
+            Usage usage) {
     }
 
     record EmbeddingData(String object, int index, Object embedding) {
