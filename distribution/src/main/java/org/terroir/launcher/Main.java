@@ -161,7 +161,7 @@ public final class Main {
         }
         boolean terminal = System.console() != null;
         Mode mode = mode(o, terminal);
-        Path dist = Path.of(System.getProperty(Platform.DIST_PROPERTY, ".")).toAbsolutePath().normalize();
+        Path dist = dist();
         if (mode != Mode.SHELL) {
             // Scripts, servers and tests have no terminal: ask JLine for a plain one instead of letting it warn.
             System.setProperty("org.jline.terminal.dumb", "true");
@@ -327,6 +327,31 @@ public final class Main {
             }
         }
         return null;
+    }
+
+    /**
+     * The distribution folder: {@code -Dterroir.dist} (bin/terroir sets it), else found from the launcher jar
+     * ({@code java -jar <dist>/lib/terroir-launcher.jar}, or a jpackage image with the jar beside {@code bundles/}).
+     */
+    static Path dist() {
+        String value = System.getProperty(Platform.DIST_PROPERTY);
+        if (value != null && !value.isBlank()) {
+            return Path.of(value).toAbsolutePath().normalize();
+        }
+        try {
+            Path jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            for (Path dir = jar.getParent(); dir != null; dir = dir.getParent()) {
+                if (Files.isDirectory(dir.resolve("bundles"))) {
+                    return dir;
+                }
+                if (dir.equals(jar.getParent().getParent())) {
+                    break;
+                }
+            }
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            // fall back to the working folder
+        }
+        return Path.of(".").toAbsolutePath().normalize();
     }
 
     static Path defaultHome() {
