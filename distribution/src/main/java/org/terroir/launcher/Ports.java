@@ -47,7 +47,10 @@ final class Ports {
     /** Whether nothing listens on {@code host:port} (tried by binding it, as the web server will). */
     static boolean isFree(String host, int port) {
         try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
+            // As Jetty binds on Linux and macOS (a port in TIME_WAIT is free); on Windows SO_REUSEADDR would let the
+            // test bind a port another program listens on, so it is left off there.
+            socket.setReuseAddress(!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT)
+                    .contains("win"));
             socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));
             return true;
         } catch (IOException e) {
