@@ -17,12 +17,19 @@ if exist "%DIST%\runtime\bin\java.exe" (
 rem UTF-8 on the console for the French texts; the previous code page is given back at the end.
 set "OLDCP="
 for /f "tokens=2 delims=:" %%C in ('chcp') do set "OLDCP=%%C"
+rem "Active code page: 850" or "Aktive Codepage: 850." : the number alone
+if defined OLDCP set "OLDCP=%OLDCP: =%"
+if defined OLDCP set "OLDCP=%OLDCP:.=%"
 chcp 65001 >nul 2>&1
 "%JAVA%" %JAVA_OPTS% -Dstdout.encoding=UTF-8 -Dstderr.encoding=UTF-8 "-Dterroir.dist=%DIST%" -cp "%DIST%\lib\terroir-launcher.jar;%DIST%\lib\org.apache.felix.framework.jar" org.terroir.launcher.Main %*
 set "STATUS=%ERRORLEVEL%"
-if defined OLDCP chcp %OLDCP: =% >nul 2>&1
-rem Started by a double-click, the window would close before its last line could be read: wait for a key on failure.
-if not "%STATUS%"=="0" (
-  echo %CMDCMDLINE% | find /i "%~nx0" >nul && pause
-)
+if defined OLDCP chcp %OLDCP% >nul 2>&1
+rem Started by a double-click (no arguments, a cmd.exe /c of its own), the window would close before its last line
+rem could be read: on failure, wait for a key. Scripts (with arguments) never wait.
+if "%STATUS%"=="0" goto done
+if not "%~1"=="" goto done
+setlocal EnableDelayedExpansion
+echo(!CMDCMDLINE!| find /i " /c " >nul 2>&1 && pause
+endlocal
+:done
 endlocal & exit /b %STATUS%
