@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,7 +57,11 @@ class V1ModelsAndFieldsIT {
 
     @BeforeAll
     static void boot() throws Exception {
-        web = WebPlatform.start(dir.resolve("home"));
+        Path home = dir.resolve("home");
+        Files.createDirectories(home.resolve("conf"));
+        // The shortest idle unload the runtime knows (its check runs every 30 s): the last test waits for it.
+        Files.writeString(home.resolve("conf/org.terroir.runtime.cfg"), "idleUnloadMinutes=1\n");
+        web = WebPlatform.start(home);
         Path inLibrary = dir.resolve("tiny.gguf");
         TinyLlama.unitTest().build().write(inLibrary);
         LibraryModel imported = web.service(ModelLibrary.class).importFile(inLibrary, "local/tiny", ImportMode.COPY);
@@ -265,5 +270,26 @@ class V1ModelsAndFieldsIT {
         assertTrue(finished != null && finished.get("timings").isJsonObject(), "timings on the last chunk");
         assertEquals(completion, finished.getAsJsonObject("timings").get("predicted_n").getAsInt());
         assertNotEquals(-1, completion);
+    }
+
+    @Test
+    @Order(6)
+    void theNameSurvivesTheIdleUnload() throws Exception {
+        assertEquals(libraryName, chat(libraryName).model());
+        Path file = web.service(ModelLibrary.class).find(libraryName).orElseThrow().path();
+        List<String> before = ids();
+        long end = System.nanoTime() + Duration.ofSeconds(150).toNanos();
+        while (web.models().loaded().stream().anyMatch(m -> m.descriptor().path().equals(file))) {
+            assertTrue(System.nanoTime() < end, "the runtime unloads an idle model after its minute");
+            Thread.sleep(1000);
+        }
+        // A connection idle for a minute has been closed by the server; a client without retries (this one) would
+        // fail on it once. A new client, as a program that comes back later has.
+        client.close();
+        client = OpenAIOkHttpClient.builder().baseUrl(web.base() + "/v1").apiKey("not-needed-on-loopback")
+                .maxRetries(0).timeout(Duration.ofMinutes(2)).build();
+        assertEquals(before, ids(), "the same ids after the idle unload");
+        assertEquals(200, get("/v1/models/" + libraryName).statusCode());
+        assertEquals(libraryName, chat(libraryName).model(), "the saved name loads it again");
     }
 }
