@@ -67,6 +67,8 @@ public class OllamaServlet extends HttpServlet {
     static final String VERSION = "0.9.0";
     private static final long serialVersionUID = 1L;
     private static final System.Logger LOG = System.getLogger(OllamaServlet.class.getName());
+    /** The shortest time between two streamed lines (as {@code /v1}'s chunks). */
+    private static final long CHUNK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(15);
 
     @Reference
     private transient ModelManager manager;
@@ -356,12 +358,24 @@ public class OllamaServlet extends HttpServlet {
             response.setCharacterEncoding("UTF-8");
             response.setHeader("Cache-Control", "no-cache");
             out = response.getOutputStream();
+            long lastWrite = System.nanoTime() - CHUNK_INTERVAL_NANOS;
             while (true) {
                 String piece = pieces.poll(100, TimeUnit.MILLISECONDS);
                 if (piece == null && result.isDone() && pieces.isEmpty()) {
                     break;
                 }
                 if (piece != null) {
+                    // At most one line per interval, as /v1 does: a write per token costs a small machine the cores
+                    // its model needs. Waiting on the result, so that the last piece is not held back.
+                    long wait = lastWrite + CHUNK_INTERVAL_NANOS - System.nanoTime();
+                    if (wait > 0 && !result.isDone()) {
+                        try {
+                            result.get(wait, TimeUnit.NANOSECONDS);
+                        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                            // Time to write; a failure is reported after the loop.
+                        }
+                    }
+                    lastWrite = System.nanoTime();
                     List<String> more = new ArrayList<>();
                     pieces.drainTo(more);
                     line(out, partial(call, chat, piece + String.join("", more)));
