@@ -266,4 +266,29 @@ class OllamaApiIT {
                 new byte[5 * 1024 * 1024], 20_000);
         assertEquals(413, tooLarge.status());
     }
+
+    @Test
+    @Order(7)
+    void aClientThatLeavesMidStreamCancelsItsGenerationAndTheServerGoesOn() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            // Three times: with two slots (maxConcurrent), generations left running would hold them.
+            HttpResponse<java.io.InputStream> r = web.http.send(HttpRequest.newBuilder(URI.create(web.base()
+                    + "/ollama/api/chat")).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + chatModel + "\",\"messages\":"
+                            + "[{\"role\":\"user\",\"content\":\"Tell a long story\"}],\"options\":{\"num_predict\":-1,"
+                            + "\"temperature\":1.0,\"seed\":7}}"))
+                    .build(), HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals(200, r.statusCode());
+            try (java.io.InputStream in = r.body()) {
+                java.io.BufferedReader reader = new java.io.BufferedReader(
+                        new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
+                assertFalse(json(reader.readLine()).get("done").getAsBoolean());
+            }
+        }
+        long start = System.nanoTime();
+        HttpResponse<String> after = post("/api/chat", "{\"model\":\"" + chatModel + "\",\"stream\":false,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"options\":{\"num_predict\":3}}");
+        assertEquals(200, after.statusCode(), after.body());
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(60).toNanos(), "a slot came free");
+    }
 }
