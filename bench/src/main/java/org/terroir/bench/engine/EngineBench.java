@@ -26,6 +26,7 @@ import org.terroir.api.inference.InferenceBackend;
 import org.terroir.api.inference.LoadOptions;
 import org.terroir.api.inference.LoadedModel;
 import org.terroir.api.inference.Sampling;
+import org.terroir.bench.Proc;
 import org.terroir.launcher.Platform;
 
 /**
@@ -122,7 +123,7 @@ public final class EngineBench {
                 "(native: " + String.format(Locale.ROOT, "%.2f", med(r, "native" + parallel + ".tg_aggregate")
                         / med(r, "native.tg")) + ")");
         for (ProcessHandle worker : ProcessHandle.current().children().toList()) {
-            long rss = rssBytes(worker.pid());
+            long rss = Proc.rssBytes(worker.pid());
             if (rss > 0 && worker.info().commandLine().orElse("").contains("WorkerMain")) {
                 System.out.printf(Locale.ROOT, "worker %d: RSS %.0f MB, model file %.0f MB, overhead %.0f MB%n",
                         worker.pid(), rss / 1e6, Files.size(model) / 1e6, (rss - Files.size(model)) / 1e6);
@@ -192,18 +193,6 @@ public final class EngineBench {
         p.waitFor();
     }
 
-    private static long rssBytes(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException e) {
-            return -1;
-        }
-        return -1;
-    }
 
     private static void add(Map<String, List<Double>> r, String key, double value) {
         r.computeIfAbsent(key, k -> new ArrayList<>()).add(value);

@@ -1,6 +1,5 @@
 package org.terroir.bench.idle;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +13,7 @@ import org.terroir.api.inference.LoadOptions;
 import org.terroir.api.inference.LoadedModel;
 import org.terroir.api.inference.ModelManager;
 import org.terroir.api.inference.Sampling;
+import org.terroir.bench.Proc;
 import org.terroir.launcher.Platform;
 import org.terroir.testkit.gguf.TensorType;
 import org.terroir.testkit.gguf.TinyLlama;
@@ -46,8 +46,8 @@ public final class IdleBench {
             Thread.sleep(window * 1000L);
             double platformIdle = (os.getProcessCpuTime() - cpu0) / 1e9;
             System.out.printf(Locale.ROOT, "no model loaded: platform %.2f CPU s over %d s (%.2f %% of one core),"
-                    + " RSS %.0f MB%n", platformIdle, window, 100 * platformIdle / window, rss(ProcessHandle.current()
-                    .pid()) / 1e6);
+                    + " RSS %.0f MB%n", platformIdle, window, 100 * platformIdle / window,
+                    Proc.rssBytes(ProcessHandle.current().pid()) / 1e6);
 
             LoadedModel loaded = models.load(model.toString(), LoadOptions.defaults().withContextLength(1024)
                     .withThreads(2));
@@ -56,43 +56,20 @@ public final class IdleBench {
                     .filter(p -> p.info().commandLine().orElse("").contains("WorkerMain")).toList();
             Thread.sleep(5_000);
             long p0 = os.getProcessCpuTime();
-            long[] w0 = workers.stream().mapToLong(IdleBench::cpuNanos).toArray();
+            long[] w0 = workers.stream().mapToLong(p -> Proc.cpuNanos(p.pid())).toArray();
             Thread.sleep(window * 1000L);
             double platformCpu = (os.getProcessCpuTime() - p0) / 1e9;
             System.out.printf(Locale.ROOT, "one model loaded, unused: platform %.2f CPU s over %d s (%.2f %%)%n",
                     platformCpu, window, 100 * platformCpu / window);
             for (int i = 0; i < workers.size(); i++) {
-                double w = (cpuNanos(workers.get(i)) - w0[i]) / 1e9;
+                double w = (Proc.cpuNanos(workers.get(i).pid()) - w0[i]) / 1e9;
                 System.out.printf(Locale.ROOT, "  worker %d: %.2f CPU s over %d s (%.2f %%), RSS %.0f MB (model file"
                         + " %.0f MB)%n", workers.get(i).pid(), w, window, 100 * w / window,
-                        rss(workers.get(i).pid()) / 1e6, Files.size(model) / 1e6);
+                        Proc.rssBytes(workers.get(i).pid()) / 1e6, Files.size(model) / 1e6);
             }
             tracker.close();
         }
     }
 
-    /** utime + stime of a process, from /proc (Linux), in nanoseconds. */
-    private static long cpuNanos(ProcessHandle p) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-            return ticks * 10_000_000L; // USER_HZ = 100
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-    }
 
-    private static long rss(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException e) {
-            return -1;
-        }
-        return -1;
-    }
 }

@@ -174,23 +174,7 @@ final class OllamaRequests {
         if (maxTokens != null && maxTokens <= 0) {
             maxTokens = maxTokens == 0 ? Integer.valueOf(1) : null; // -1: no limit, -2: fill the context
         }
-        Float temperature = Fields.number(o, "temperature", 0, 2);
-        if (temperature != null) {
-            sampling = sampling.withTemperature(temperature);
-        }
-        Float topP = Fields.number(o, "top_p", 0, 1);
-        if (topP != null) {
-            sampling = sampling.withTopP(topP > 0 ? topP : Float.MIN_NORMAL);
-        }
-        Long seed = Fields.longInteger(o, "seed");
-        if (seed != null) {
-            sampling = sampling.withSeed(seed);
-        }
-        List<String> stop = Fields.strings(o, "stop", 4);
-        if (stop.stream().anyMatch(s -> s.isEmpty() || s.length() > 256)) {
-            throw ApiError.badRequest("invalid_value", "options.stop", Texts.get("error.stop.long", 256));
-        }
-        sampling = sampling.withStop(stop);
+        sampling = Fields.commonSampling(o, sampling, "options.", 4, 256);
         Integer topK = Fields.integer(o, "top_k", 0, 1_000_000);
         if (topK != null) {
             sampling = sampling.withTopK(topK);

@@ -173,4 +173,37 @@ public final class Fields {
     private static ApiError outOfRange(String name, Object min, Object max) {
         return ApiError.badRequest("invalid_value", name, Texts.get("error.field.range", name, min, max));
     }
+
+    /**
+     * The sampling fields both dialects name alike — temperature (0–2), top_p (0–1), seed, stop (at most
+     * {@code maxStops}, each non-empty and at most {@code maxStopLength} characters) — read from {@code o} onto
+     * {@code sampling}; {@code where} prefixes the field names in errors (e.g. "options." for Ollama).
+     */
+    public static org.terroir.api.inference.Sampling commonSampling(JsonObject o,
+            org.terroir.api.inference.Sampling sampling, String where, int maxStops, int maxStopLength) {
+        Float temperature = number(o, "temperature", 0, 2);
+        if (temperature != null) {
+            sampling = sampling.withTemperature(temperature);
+        }
+        Float topP = number(o, "top_p", 0, 1);
+        if (topP != null) {
+            // 0, -0 and values too small for a float (1e-320) all mean "the likeliest token only": the samplers
+            // want a positive value, so they get the smallest one.
+            sampling = sampling.withTopP(topP > 0 ? topP : Float.MIN_NORMAL);
+        }
+        Long seed = longInteger(o, "seed");
+        if (seed != null) {
+            sampling = sampling.withSeed(seed);
+        }
+        java.util.List<String> stop = strings(o, "stop", maxStops);
+        if (stop.stream().anyMatch(String::isEmpty)) {
+            throw org.terroir.web.internal.http.ApiError.badRequest("invalid_value", where + "stop",
+                    org.terroir.web.internal.Texts.get("error.field.empty", where + "stop"));
+        }
+        if (stop.stream().anyMatch(x -> x.length() > maxStopLength)) {
+            throw org.terroir.web.internal.http.ApiError.badRequest("invalid_value", where + "stop",
+                    org.terroir.web.internal.Texts.get("error.stop.long", maxStopLength));
+        }
+        return sampling.withStop(stop);
+    }
 }

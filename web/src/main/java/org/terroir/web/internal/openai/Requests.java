@@ -149,30 +149,9 @@ final class Requests {
         Integer legacy = Fields.integer(body, "max_tokens", 1, Integer.MAX_VALUE);
         maxTokens = maxTokens != null ? maxTokens : legacy;
         Sampling sampling = Sampling.defaults();
-        Float temperature = Fields.number(body, "temperature", 0, 2);
-        if (temperature != null) {
-            sampling = sampling.withTemperature(temperature);
-        }
-        Float topP = Fields.number(body, "top_p", 0, 1);
-        if (topP != null) {
-            // 0, -0 and values too small for a float (1e-320) all mean "the likeliest token only": the samplers
-            // want a positive value, so they get the smallest one.
-            sampling = sampling.withTopP(topP > 0 ? topP : Float.MIN_NORMAL);
-        }
-        Long seed = Fields.longInteger(body, "seed");
-        if (seed != null) {
-            sampling = sampling.withSeed(seed);
-        }
         sampling = extraSampling(body, sampling);
         refuseUnlessNeutral(body, "logit_bias");
-        List<String> stop = Fields.strings(body, "stop", MAX_STOP);
-        if (stop.stream().anyMatch(String::isEmpty)) {
-            throw ApiError.badRequest("invalid_value", "stop", Texts.get("error.field.empty", "stop"));
-        }
-        if (stop.stream().anyMatch(x -> x.length() > MAX_STOP_LENGTH)) {
-            throw ApiError.badRequest("invalid_value", "stop", Texts.get("error.stop.long", MAX_STOP_LENGTH));
-        }
-        sampling = sampling.withStop(stop);
+        sampling = Fields.commonSampling(body, sampling, "", MAX_STOP, MAX_STOP_LENGTH);
         boolean stream = Fields.bool(body, "stream", false);
         boolean includeUsage = false;
         if (Fields.present(body, "stream_options")) {
