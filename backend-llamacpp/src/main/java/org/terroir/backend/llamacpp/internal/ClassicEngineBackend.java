@@ -1,10 +1,6 @@
 package org.terroir.backend.llamacpp.internal;
 
-import org.osgi.framework.BundleContext;
-import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Modified;
 import org.terroir.api.inference.InferenceBackend;
 
 /** The classic engine, de.kherud:llama 4.2.0 (llama.cpp b4916): for computers no engine pack serves, or by choice. */
@@ -13,23 +9,5 @@ import org.terroir.api.inference.InferenceBackend;
 public final class ClassicEngineBackend extends LlamaCppBackend {
     public ClassicEngineBackend() {
         super(Engine.CLASSIC);
-    }
-
-    @Activate
-    @Override
-    void activate(BundleContext context, LlamaCppConfig config) {
-        super.activate(context, config);
-    }
-
-    @Modified
-    @Override
-    void modified(LlamaCppConfig config) {
-        super.modified(config);
-    }
-
-    @Deactivate
-    @Override
-    void deactivate() {
-        super.deactivate();
     }
 }

@@ -41,7 +41,11 @@ public class LlamaCppBackend implements InferenceBackend {
     private volatile WorkerClasspath classpath;
     private volatile boolean active;
     private final Engine engine;
-    /** Decides how many layers go to a GPU (optional: without it, the gpuLayers setting does). */
+    /** Decides how many layers today's engine puts on a GPU (optional: without it, the gpuLayers setting does). */
+    @org.osgi.service.component.annotations.Reference(cardinality =
+            org.osgi.service.component.annotations.ReferenceCardinality.OPTIONAL,
+            policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC,
+            policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
     volatile org.terroir.api.hardware.HardwareAdvisor advisor;
     /** The framework's terroir.engines property: where the launcher laid out the engine packs. */
     private volatile String enginesDefault;
@@ -65,6 +69,7 @@ public class LlamaCppBackend implements InferenceBackend {
         this.active = true;
     }
 
+    @org.osgi.service.component.annotations.Activate
     void activate(BundleContext context, LlamaCppConfig config) {
         this.config = config;
         this.home = org.terroir.api.TerroirHome.root();
@@ -73,12 +78,14 @@ public class LlamaCppBackend implements InferenceBackend {
         this.active = true;
     }
 
+    @org.osgi.service.component.annotations.Modified
     void modified(LlamaCppConfig config) {
         // Applies to the next load; loaded models keep the settings they were loaded with.
         this.config = config;
     }
 
     /** Every model of this backend ends with it; their generations fail with a clear reason. */
+    @org.osgi.service.component.annotations.Deactivate
     void deactivate() {
         active = false;
         for (LlamaCppModel model : List.copyOf(models)) {
