@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -129,16 +128,5 @@ final class EnginePacks {
             glibc = v;
         }
         return v;
-    }
-
-    /** Every pack folder present, for messages. */
-    static List<String> present(Path folder) {
-        List<String> names = new ArrayList<>();
-        try (Stream<Path> files = Files.list(folder)) {
-            files.filter(f -> Files.isRegularFile(f.resolve("PACK.txt"))).forEach(f -> names.add(f.getFileName().toString()));
-        } catch (IOException e) {
-            return names;
-        }
-        return names;
     }
 }

@@ -100,8 +100,7 @@ final class LlamaCppModel implements LoadedModel, WorkerProcess.Listener {
         }
         Map<String, String> properties = new java.util.HashMap<>(descriptor.properties());
         properties.put(ModelDescriptor.ENGINE, loaded.engine());
-        String gpu = loaded.devices().stream().map(d -> d.split("\\|", -1))
-                .filter(d -> d.length > 2 && (d[1].equals("gpu") || d[1].equals("igpu"))).map(d -> d[2])
+        String gpu = loaded.devices().stream().filter(Message.Device::isGpu).map(Message.Device::description)
                 .findFirst().orElse(null);
         properties.put(ModelDescriptor.DEVICE, gpu != null && loaded.gpuLayers() > 0
                 ? gpu + " (" + loaded.gpuLayers() + " layers)" : "CPU");

@@ -43,13 +43,20 @@ public sealed interface Message {
         }
     }
 
+    /** A device ggml found: {@code type} is cpu, gpu, igpu or accel; memory in bytes. */
+    record Device(String name, String type, String description, long freeBytes, long totalBytes) {
+        public boolean isGpu() {
+            return type.equals("gpu") || type.equals("igpu");
+        }
+    }
+
     /**
      * The model is ready. {@code engine} says which llama.cpp runs it (and its CPU variant), {@code devices} what
-     * ggml found ("name|type|description|free|total" each), {@code gpuLayers} how many layers went to a GPU,
+     * ggml found, {@code gpuLayers} how many layers went to a GPU,
      * {@code parallel} how many sequences decode together, {@code notice} a line the user should read ("" if none:
      * e.g. why a GPU pack runs on the CPU).
      */
-    record Loaded(int contextLength, long loadNanos, String engine, List<String> devices, int gpuLayers,
+    record Loaded(int contextLength, long loadNanos, String engine, List<Device> devices, int gpuLayers,
             int parallel, String notice) implements Message {
         public Loaded(int contextLength, long loadNanos) {
             this(contextLength, loadNanos, "", List.of(), 0, 1, "");
@@ -61,7 +68,14 @@ public sealed interface Message {
             out.writeInt(contextLength);
             out.writeLong(loadNanos);
             Wire.writeString(out, engine);
-            Wire.writeStrings(out, devices);
+            out.writeInt(devices.size());
+            for (Device d : devices) {
+                Wire.writeString(out, d.name());
+                Wire.writeString(out, d.type());
+                Wire.writeString(out, d.description());
+                out.writeLong(d.freeBytes());
+                out.writeLong(d.totalBytes());
+            }
             out.writeInt(gpuLayers);
             out.writeInt(parallel);
             Wire.writeString(out, notice);
@@ -233,8 +247,22 @@ public sealed interface Message {
     static Message readFields(byte type, DataInput in) throws IOException {
         switch (type) {
             case 1: return new Hello(Wire.readString(in), in.readInt(), in.readLong());
-            case 2: return new Loaded(in.readInt(), in.readLong(), Wire.readString(in), Wire.readStrings(in),
-                    in.readInt(), in.readInt(), Wire.readString(in));
+            case 2: {
+                int contextLength = in.readInt();
+                long loadNanos = in.readLong();
+                String engine = Wire.readString(in);
+                int count = in.readInt();
+                if (count < 0 || count > Wire.MAX_LENGTH) {
+                    throw new ProtocolException("bad device count " + count);
+                }
+                List<Device> devices = new ArrayList<>();
+                for (int i = 0; i < count; i++) {
+                    devices.add(new Device(Wire.readString(in), Wire.readString(in), Wire.readString(in),
+                            in.readLong(), in.readLong()));
+                }
+                return new Loaded(contextLength, loadNanos, engine, List.copyOf(devices), in.readInt(), in.readInt(),
+                        Wire.readString(in));
+            }
             case 3: return new Token(in.readLong(), Wire.readString(in));
             case 4: return new Done(in.readLong(), in.readInt(), in.readInt(), in.readLong(), in.readLong(),
                     finish(in.readByte()), in.readInt());

@@ -3,6 +3,7 @@ package org.terroir.backend.llamacpp.worker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.terroir.backend.llamacpp.protocol.Message;
 import org.terroir.backend.llamacpp.worker.capi.NativeLlama;
 
 import com.sun.jna.NativeLibrary;
@@ -18,11 +19,12 @@ final class GpuCheck {
     /** A line for the user, or "" when the pack is a CPU pack or its GPU is in use. */
     static String notice(NativeLlama llama) {
         String kind = gpuKind(llama.pack());
-        if (kind == null || llama.devices().stream().anyMatch(NativeLlama.Device::isGpu)) {
+        if (kind == null || llama.devices().stream().anyMatch(Message.Device::isGpu)) {
             return "";
         }
+        // The loader library each GPU backend needs; Metal is part of macOS.
         String driver = switch (kind) {
-            case "Vulkan" -> "vulkan-1".equals(libraryName()) ? "vulkan-1" : "vulkan";
+            case "Vulkan" -> isWindows() ? "vulkan-1" : "vulkan";
             case "CUDA" -> "cuda";
             default -> null;
         };
@@ -32,8 +34,8 @@ final class GpuCheck {
         return "the " + kind + " engine pack runs on the CPU: " + reason;
     }
 
-    private static String libraryName() {
-        return System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("win") ? "vulkan-1" : "vulkan";
+    private static boolean isWindows() {
+        return System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("win");
     }
 
     static String gpuKind(Path pack) {

@@ -60,6 +60,19 @@ final class NativeSession {
     private final Batch.ByValue batch;
     private final Templates templates;
     private final ConcurrentLinkedQueue<Job> incoming = new ConcurrentLinkedQueue<>();
+    /** Requests whose prompt is being rendered and tokenized, by job id (so that a cancel reaches them too). */
+    private final java.util.Map<Long, Job> preparing = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Renders templates and tokenizes prompts, one request after another: off the decode thread, which a slow
+     * template (up to its 2 s limit) would otherwise stall for every running stream, and off the connection's
+     * reader, which must stay free to take cancels.
+     */
+    private final java.util.concurrent.ExecutorService preparer = java.util.concurrent.Executors
+            .newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "terroir-prepare");
+                t.setDaemon(true);
+                return t;
+            });
     private final ConcurrentLinkedQueue<EmbedJob> embeds = new ConcurrentLinkedQueue<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
@@ -130,12 +143,9 @@ final class NativeSession {
         this.embedSeq = parallel;
         this.batch = Batch.ByValue.allocate(Math.max(nBatch, parallel) + parallel);
         this.sink = sink;
-        this.templates = new Templates(api, model, llama.meta(model, "tokenizer.chat_template"),
+        this.templates = new Templates(api, llama.meta(model, "tokenizer.chat_template"),
                 tokenText(api.llama_vocab_bos(vocab)), tokenText(api.llama_vocab_eos(vocab)), settings.jinja());
-        List<String> devices = new ArrayList<>();
-        for (NativeLlama.Device d : llama.devices()) {
-            devices.add(d.name() + "|" + d.type() + "|" + d.description() + "|" + d.freeBytes() + "|" + d.totalBytes());
-        }
+        List<Message.Device> devices = llama.devices();
         int offloaded = Math.max(0, llama.offloadedLayers());
         String engine = "llama.cpp v0.4.0" + (llama.cpuVariant().isEmpty() ? "" : " (cpu " + llama.cpuVariant() + ")");
         this.loaded = new Message.Loaded(nCtx, System.nanoTime() - startNanos, engine, devices, offloaded, parallel,
@@ -143,6 +153,8 @@ final class NativeSession {
         this.decoder = new Thread(this::decodeLoop, "terroir-decode");
         decoder.setDaemon(true);
         decoder.start();
+        // The template's interpreter starts in the background (1–3 s on JDK 17): a load does not wait for it.
+        preparer.execute(templates::warm);
     }
 
     static NativeSession open(Message.Load load, Sink sink, Consumer<String> log) {
@@ -197,8 +209,23 @@ final class NativeSession {
     // ---- requests (any thread) ----
 
     void submit(Message.Generate request) {
-        incoming.add(new Job(request));
-        wake();
+        Job job = new Job(request);
+        preparing.put(request.job(), job);
+        preparer.execute(() -> {
+            try {
+                if (!job.cancelled) {
+                    prepare(job);
+                }
+                incoming.add(job);
+                wake();
+            } catch (WorkerFailure e) {
+                sink.reply(new Message.Failed(request.job(), e.code(), e.args()));
+            } catch (RuntimeException e) {
+                sink.reply(new Message.Failed(request.job(), "library", List.of(String.valueOf(e.getMessage()))));
+            } finally {
+                preparing.remove(request.job());
+            }
+        });
     }
 
     void submit(Message.Embed request) {
@@ -217,6 +244,10 @@ final class NativeSession {
             if (j.request.job() == job) {
                 j.cancelled = true;
             }
+        }
+        Job waiting = preparing.get(job);
+        if (waiting != null) {
+            waiting.cancelled = true;
         }
         wake();
     }
@@ -249,6 +280,7 @@ final class NativeSession {
 
     void close() {
         closed = true;
+        preparer.shutdownNow();
         wake();
     }
 
@@ -297,14 +329,7 @@ final class NativeSession {
             }
             Slot free = null;
             int best = -1;
-            int[] prompt;
-            try {
-                prompt = job.prompt != null ? job.prompt : prepare(job);
-            } catch (WorkerFailure e) {
-                incoming.poll();
-                sink.reply(new Message.Failed(job.request.job(), e.code(), e.args()));
-                continue;
-            }
+            int[] prompt = job.prompt;
             for (Slot slot : slots) {
                 if (slot.job == null) {
                     int common = slot.history.commonPrefix(prompt);
@@ -322,8 +347,8 @@ final class NativeSession {
         }
     }
 
-    /** Renders and tokenizes the prompt and checks it fits; fails the request when it does not. */
-    private int[] prepare(Job job) {
+    /** Renders and tokenizes the prompt and checks it fits (on the preparer thread); throws when it does not. */
+    private void prepare(Job job) {
         Message.Generate r = job.request;
         int[] prompt;
         if (r.turns().isEmpty()) {
@@ -347,7 +372,6 @@ final class NativeSession {
             throw new WorkerFailure("prompt.too.long", String.valueOf(prompt.length), String.valueOf(nCtx));
         }
         job.prompt = prompt;
-        return prompt;
     }
 
     private void start(Job job, Slot slot, int common) {
@@ -403,10 +427,15 @@ final class NativeSession {
     /** One decode: a token of every generating sequence, then prompt chunks up to the batch size. */
     private void step() {
         batch.clear();
+        // Per slot in this batch: how much of its history was decoded before it (-1: not in the batch), so that a
+        // failed decode leaves no undecoded token in a history that a later request could reuse.
+        int[] decodedBefore = new int[slots.length];
+        Arrays.fill(decodedBefore, -1);
         int promptTokens = 0;
         Job promptOwner = null;
         boolean shared = false;
-        for (Slot slot : slots) {
+        for (int s = 0; s < slots.length; s++) {
+            Slot slot = slots[s];
             Job job = slot.job;
             if (job == null) {
                 continue;
@@ -419,10 +448,12 @@ final class NativeSession {
             if (job.fed >= job.prompt.length) {
                 int at = slot.history.size() - 1;
                 job.outputIndex = batch.add(slot.history.get(at), at, slot.seq, true);
+                decodedBefore[s] = at;
                 shared = true;
             }
         }
-        for (Slot slot : slots) {
+        for (int s = 0; s < slots.length; s++) {
+            Slot slot = slots[s];
             Job job = slot.job;
             if (job == null || job.fed >= job.prompt.length) {
                 continue;
@@ -446,6 +477,7 @@ final class NativeSession {
             } else {
                 shared = true;
             }
+            decodedBefore[s] = slot.history.size();
             slot.history.append(job.prompt, job.fed, n);
             job.fed += n;
         }
@@ -480,8 +512,11 @@ final class NativeSession {
             rc = api.llama_decode(context, batch);
         }
         if (rc != 0) {
-            for (Slot slot : slots) {
-                if (slot.job != null && inBatch(slot)) {
+            for (int s = 0; s < slots.length; s++) {
+                Slot slot = slots[s];
+                if (slot.job != null && decodedBefore[s] >= 0) {
+                    slot.history.truncate(decodedBefore[s]);
+                    slot.pending = false;
                     if (rc == 1) {
                         finish(slot, Message.Finish.CONTEXT_FULL);
                     } else {
@@ -503,10 +538,6 @@ final class NativeSession {
             }
             sample(slot, job);
         }
-    }
-
-    private boolean inBatch(Slot slot) {
-        return slot.job.outputIndex >= 0 || slot.job.fed > 0;
     }
 
     /** Frees the caches that finished sequences keep for their next turn; true if any was freed. */
@@ -538,7 +569,7 @@ final class NativeSession {
         job.generated++;
         slot.history.add(token);
         slot.pending = true;
-        String text = job.stops.accept(job.text.accept(piece(token), pieceLength));
+        String text = job.stops.accept(piece(job, token));
         if (!text.isEmpty()) {
             sink.token(job.request.job(), text);
         }
@@ -551,17 +582,17 @@ final class NativeSession {
         }
     }
 
+    /** Reused by the decode thread for every token's bytes; grown when a piece is longer. */
     private byte[] pieceBuffer = new byte[256];
-    private int pieceLength;
 
-    private byte[] piece(int token) {
+    /** The text a token adds to its request's answer (whole UTF-8 characters only). */
+    private String piece(Job job, int token) {
         int n = api.llama_token_to_piece(vocab, token, pieceBuffer, pieceBuffer.length, 0, FALSE);
         if (n < 0) {
             pieceBuffer = new byte[-n];
             n = api.llama_token_to_piece(vocab, token, pieceBuffer, pieceBuffer.length, 0, FALSE);
         }
-        pieceLength = Math.max(0, n);
-        return pieceBuffer;
+        return job.text.accept(pieceBuffer, Math.max(0, n));
     }
 
     private void finish(Slot slot, Message.Finish finish) {

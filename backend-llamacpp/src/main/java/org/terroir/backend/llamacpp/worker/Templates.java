@@ -7,8 +7,6 @@ import org.terroir.backend.llamacpp.protocol.Message;
 import org.terroir.backend.llamacpp.worker.capi.ChatMessage;
 import org.terroir.backend.llamacpp.worker.capi.LlamaApi;
 
-import com.sun.jna.Pointer;
-
 /**
  * Formats a conversation for the model: with the model's own Jinja template (rendered as Hugging Face does, see
  * {@link JinjaTemplates}), and, when that template cannot be rendered, with llama.cpp's built-in templates, which
@@ -18,17 +16,31 @@ final class Templates {
     private final LlamaApi api;
     private final String source;
     private final String bos;
-    private final JinjaTemplates jinja;
+    private final String eos;
+    private final boolean useJinja;
+    // Made on first use, by the one thread that renders (NativeSession's preparer).
+    private JinjaTemplates jinja;
+    private boolean compiled;
     private boolean fallbackLogged;
 
-    Templates(LlamaApi api, Pointer model, String source, String bos, String eos, boolean useJinja) {
+    Templates(LlamaApi api, String source, String bos, String eos, boolean useJinja) {
         this.api = api;
         this.source = source;
         this.bos = bos;
-        this.jinja = useJinja && source != null && !source.isBlank() ? JinjaTemplates.create(source, bos, eos) : null;
+        this.eos = eos;
+        this.useJinja = useJinja && source != null && !source.isBlank();
+    }
+
+    /** Compiles the model's template now (the first render would otherwise pay for it). */
+    void warm() {
+        if (!compiled) {
+            compiled = true;
+            jinja = useJinja ? JinjaTemplates.create(source, bos, eos) : null;
+        }
     }
 
     String render(List<Message.Turn> turns) {
+        warm();
         if (jinja != null) {
             try {
                 return jinja.render(turns);

@@ -39,10 +39,6 @@ final class Tokens {
         return i;
     }
 
-    int[] toArray() {
-        return Arrays.copyOf(ids, size);
-    }
-
     private void grow(int needed) {
         if (needed > ids.length) {
             ids = Arrays.copyOf(ids, Math.max(needed, ids.length * 2));

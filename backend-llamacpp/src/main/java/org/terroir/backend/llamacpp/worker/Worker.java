@@ -64,10 +64,8 @@ final class Worker {
             } else if (message instanceof Message.Tokenize tokenize) {
                 reply(new Message.Tokens(tokenize.job(), engine.tokenize(tokenize.text(), false, false)));
             }
-        } catch (WorkerFailure e) {
-            reply(new Message.Failed(jobOf(message), e.code(), e.args()));
         } catch (Throwable e) {
-            reply(new Message.Failed(jobOf(message), "library", List.of(String.valueOf(e.getMessage()))));
+            replyFailure(message, e);
         }
     }
 
@@ -88,10 +86,16 @@ final class Worker {
             } else if (message instanceof Message.Embed embed) {
                 reply(session.embed(embed));
             }
-        } catch (WorkerFailure e) {
-            reply(new Message.Failed(jobOf(message), e.code(), e.args()));
         } catch (Throwable e) {
-            // Whatever the library throws (JNI may throw anything), the platform waits for an answer: give one.
+            replyFailure(message, e);
+        }
+    }
+
+    /** Whatever the library throws (native code may throw anything), the platform waits for an answer: give one. */
+    private void replyFailure(Message message, Throwable e) {
+        if (e instanceof WorkerFailure f) {
+            reply(new Message.Failed(jobOf(message), f.code(), f.args()));
+        } else {
             reply(new Message.Failed(jobOf(message), "library", List.of(String.valueOf(e.getMessage()))));
         }
     }

@@ -38,10 +38,6 @@ public interface LlamaApi extends Library {
 
     int ggml_backend_dev_type(Pointer device);
 
-    Pointer ggml_backend_dev_backend_reg(Pointer device);
-
-    String ggml_backend_reg_name(Pointer reg);
-
     // ---- library ----
     void llama_log_set(LogCallback callback, Pointer userData);
 

@@ -10,6 +10,8 @@ import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.terroir.backend.llamacpp.protocol.Message;
+
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.LongByReference;
@@ -35,14 +37,6 @@ public final class NativeLlama {
 
     /** The main library's file name in a pack. */
     public static final Pattern LIBRARY = Pattern.compile("(lib)?llama(\\.[a-z0-9]+)?\\.v[0-9.]+\\.(so|dll|dylib)");
-
-    /** A device ggml enumerated. {@code type}: cpu, gpu, igpu or accel. */
-    public record Device(String name, String description, String type, String backend, long freeBytes,
-            long totalBytes) {
-        public boolean isGpu() {
-            return type.equals("gpu") || type.equals("igpu");
-        }
-    }
 
     private static final Pattern CPU_VARIANT = Pattern.compile("loaded CPU backend from .*ggml-cpu-([A-Za-z0-9_]+)");
     private static final Pattern OFFLOADED = Pattern.compile("offloaded (\\d+)/(\\d+) layers to GPU");
@@ -118,8 +112,8 @@ public final class NativeLlama {
         return offloadedLayers;
     }
 
-    public List<Device> devices() {
-        List<Device> devices = new ArrayList<>();
+    public List<Message.Device> devices() {
+        List<Message.Device> devices = new ArrayList<>();
         long count = api.ggml_backend_dev_count();
         for (long i = 0; i < count; i++) {
             Pointer device = api.ggml_backend_dev_get(i);
@@ -127,10 +121,9 @@ public final class NativeLlama {
             LongByReference total = new LongByReference();
             api.ggml_backend_dev_memory(device, free, total);
             int type = api.ggml_backend_dev_type(device);
-            Pointer reg = api.ggml_backend_dev_backend_reg(device);
-            devices.add(new Device(api.ggml_backend_dev_name(device), api.ggml_backend_dev_description(device),
+            devices.add(new Message.Device(api.ggml_backend_dev_name(device),
                     type >= 0 && type < TYPES.length ? TYPES[type] : String.valueOf(type),
-                    reg == null ? "" : api.ggml_backend_reg_name(reg), free.getValue(), total.getValue()));
+                    api.ggml_backend_dev_description(device), free.getValue(), total.getValue()));
         }
         return devices;
     }

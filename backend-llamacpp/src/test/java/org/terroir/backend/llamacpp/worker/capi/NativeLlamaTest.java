@@ -110,7 +110,7 @@ class NativeLlamaTest {
 
     @Test
     void theBestCpuVariantIsLoadedAndDevicesAreListed() {
-        List<NativeLlama.Device> devices = llama.devices();
+        List<org.terroir.backend.llamacpp.protocol.Message.Device> devices = llama.devices();
         assertFalse(devices.isEmpty());
         assertTrue(devices.stream().anyMatch(d -> d.type().equals("cpu")), devices.toString());
         assertFalse(llama.cpuVariant().isEmpty(), "no 'loaded CPU backend' line in " + LOG);
