@@ -56,4 +56,8 @@ public record Sampling(int maxTokens, float temperature, int topK, float topP, f
     public Sampling withRepeatPenalty(float value) {
         return new Sampling(maxTokens, temperature, topK, topP, minP, value, seed, stop);
     }
+
+    public Sampling withMinP(float value) {
+        return new Sampling(maxTokens, temperature, topK, topP, value, repeatPenalty, seed, stop);
+    }
 }

@@ -175,19 +175,6 @@ final class OllamaRequests {
             maxTokens = maxTokens == 0 ? Integer.valueOf(1) : null; // -1: no limit, -2: fill the context
         }
         sampling = Fields.commonSampling(o, sampling, "options.", 4, 256);
-        Integer topK = Fields.integer(o, "top_k", 0, 1_000_000);
-        if (topK != null) {
-            sampling = sampling.withTopK(topK);
-        }
-        Float minP = Fields.number(o, "min_p", 0, 1);
-        if (minP != null) {
-            sampling = new Sampling(sampling.maxTokens(), sampling.temperature(), sampling.topK(), sampling.topP(),
-                    minP, sampling.repeatPenalty(), sampling.seed(), sampling.stop());
-        }
-        Float repeat = Fields.number(o, "repeat_penalty", 0.01, 10);
-        if (repeat != null) {
-            sampling = sampling.withRepeatPenalty(repeat);
-        }
         neutral(o, "presence_penalty", 0);
         neutral(o, "frequency_penalty", 0);
         neutral(o, "mirostat", 0);

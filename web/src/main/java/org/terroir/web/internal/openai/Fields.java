@@ -175,10 +175,14 @@ public final class Fields {
     }
 
     /**
-     * The sampling fields both dialects name alike — temperature (0–2), top_p (0–1), seed, stop (at most
+     * The sampling fields both dialects name alike — temperature (0–2), top_p (0–1), top_k (0–1e6), min_p (0–1),
+     * repeat_penalty (0.01–10), seed, stop (at most
      * {@code maxStops}, each non-empty and at most {@code maxStopLength} characters) — read from {@code o} onto
      * {@code sampling}; {@code where} prefixes the field names in errors (e.g. "options." for Ollama).
      */
+    /** Highest {@code top_k} accepted (llama.cpp's vocabularies are below 300 000 tokens; more means all). */
+    public static final int MAX_TOP_K = 1_000_000;
+
     public static org.terroir.api.inference.Sampling commonSampling(JsonObject o,
             org.terroir.api.inference.Sampling sampling, String where, int maxStops, int maxStopLength) {
         Float temperature = number(o, "temperature", 0, 2);
@@ -194,6 +198,18 @@ public final class Fields {
         Long seed = longInteger(o, "seed");
         if (seed != null) {
             sampling = sampling.withSeed(seed);
+        }
+        Integer topK = integer(o, "top_k", 0, MAX_TOP_K);
+        if (topK != null) {
+            sampling = sampling.withTopK(topK);
+        }
+        Float minP = number(o, "min_p", 0, 1);
+        if (minP != null) {
+            sampling = sampling.withMinP(minP);
+        }
+        Float repeat = number(o, "repeat_penalty", 0.01, 10);
+        if (repeat != null) {
+            sampling = sampling.withRepeatPenalty(repeat);
         }
         java.util.List<String> stop = strings(o, "stop", maxStops);
         if (stop.stream().anyMatch(String::isEmpty)) {

@@ -149,7 +149,7 @@ final class Requests {
         Integer legacy = Fields.integer(body, "max_tokens", 1, Integer.MAX_VALUE);
         maxTokens = maxTokens != null ? maxTokens : legacy;
         Sampling sampling = Sampling.defaults();
-        sampling = extraSampling(body, sampling);
+        refusePenalties(body);
         refuseUnlessNeutral(body, "logit_bias");
         sampling = Fields.commonSampling(body, sampling, "", MAX_STOP, MAX_STOP_LENGTH);
         boolean stream = Fields.bool(body, "stream", false);
@@ -164,35 +164,18 @@ final class Requests {
         return new Completion(model, messages, prompt, maxTokens, sampling, stream, includeUsage);
     }
 
-    /** Highest {@code top_k} accepted (llama.cpp's vocabularies are below 300 000 tokens; more means all). */
-    static final int MAX_TOP_K = 1_000_000;
-
     /**
-     * The sampling fields that clients of llama-server, vLLM and Ollama send beyond OpenAI's: {@code top_k},
-     * {@code min_p}, {@code repeat_penalty}; and OpenAI's {@code presence_penalty} and {@code frequency_penalty},
-     * which the api's {@link Sampling} has no place for: 0 (their default) passes, anything else is refused.
+     * OpenAI's {@code presence_penalty} and {@code frequency_penalty}, which the api's {@link Sampling} has no place
+     * for: 0 (their default) passes, anything else is refused. (top_k, min_p and repeat_penalty, which clients of
+     * llama-server, vLLM and Ollama send, are read with the common fields: {@link Fields#commonSampling}.)
      */
-    static Sampling extraSampling(JsonObject body, Sampling sampling) {
-        Integer topK = Fields.integer(body, "top_k", 0, MAX_TOP_K);
-        if (topK != null) {
-            sampling = sampling.withTopK(topK);
-        }
-        Float minP = Fields.number(body, "min_p", 0, 1);
-        if (minP != null) {
-            sampling = new Sampling(sampling.maxTokens(), sampling.temperature(), sampling.topK(), sampling.topP(),
-                    minP, sampling.repeatPenalty(), sampling.seed(), sampling.stop());
-        }
-        Float repeat = Fields.number(body, "repeat_penalty", 0.01, 10);
-        if (repeat != null) {
-            sampling = sampling.withRepeatPenalty(repeat);
-        }
+    static void refusePenalties(JsonObject body) {
         for (String penalty : List.of("presence_penalty", "frequency_penalty")) {
             Float value = Fields.number(body, penalty, -2, 2);
             if (value != null && value != 0) {
                 throw ApiError.badRequest("unsupported_value", penalty, Texts.get("error.unsupported.penalty", penalty));
             }
         }
-        return sampling;
     }
 
     private static ChatMessage message(JsonElement element, String where) {
