@@ -58,7 +58,7 @@ public class ModelCommands {
         }
         out.println(TEXTS.get("backends.header"));
         for (BackendInfo b : backends) {
-            out.printf("  %-10s %-16s %-10s %7d %7d%n", b.id(), b.displayName(),
+            out.printf("  %-17s %-26s %-10s %7d %7d%n", b.id(), b.displayName(),
                     b.formats().stream().map(Object::toString).sorted().collect(Collectors.joining(",")),
                     b.ranking(), b.loadedModels());
         }
