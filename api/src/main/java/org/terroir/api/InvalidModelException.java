@@ -5,10 +5,18 @@ public class InvalidModelException extends TerroirException {
     private static final long serialVersionUID = 1L;
 
     public InvalidModelException(String code, String message) {
-        super(code, message);
+        super(ErrorKind.INVALID_MODEL, code, message, null);
     }
 
     public InvalidModelException(String code, String message, Throwable cause) {
-        super(code, message, cause);
+        super(ErrorKind.INVALID_MODEL, code, message, cause);
+    }
+
+    public InvalidModelException(ErrorKind kind, String code, String message) {
+        super(kind, code, message, null);
+    }
+
+    public InvalidModelException(ErrorKind kind, String code, String message, Throwable cause) {
+        super(kind, code, message, cause);
     }
 }

@@ -25,6 +25,11 @@ public record ModelDescriptor(String name, Path path, ModelFormat format, long s
     public static final String ENGINE = "engine";
     /** Set on a loaded model's descriptor by its backend: where it runs ("CPU", or a GPU and its layers). */
     public static final String DEVICE = "device";
+    /**
+     * Set by a backend whose models run on another machine: the server they run on (its URL). Present means the
+     * prompts leave this computer; front ends mark such a model as remote.
+     */
+    public static final String REMOTE = "remote";
 
     public ModelDescriptor {
         Objects.requireNonNull(name, "name");

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -25,7 +24,8 @@ import org.osgi.framework.launch.FrameworkFactory;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
- * The Terroir platform: a Felix framework with every bundle of {@code <dist>/bundles} installed and started,
+ * The Terroir platform: a Felix framework with the bundle set of {@code <dist>/bundles} installed in place and
+ * started in the order of {@code <dist>/etc/bundles.list} (checked at build time by {@link BundleCheck}),
  * {@code TERROIR_HOME/plugins} hot-deployed and {@code TERROIR_HOME/conf} read by ConfigAdmin. Used by the
  * launcher and, in process, by the integration tests and benchmarks.
  */
@@ -33,12 +33,11 @@ public final class Platform implements AutoCloseable {
     /** Where the assembled distribution is (bin/, bundles/, etc/). */
     public static final String DIST_PROPERTY = "terroir.dist";
     /**
-     * Start property for tests and benchmarks that call services directly: the api bundle is not installed and
-     * its packages come from the caller's class path through the system bundle, so both sides share the classes.
+     * Start property for tests and benchmarks that call services directly: the api bundle is installed and resolved
+     * as in production (the system bundle exports none of it), and its classes are loaded through boot delegation
+     * from the caller's class path, so both sides share the {@code org.terroir.api} classes.
      */
     public static final String API_FROM_CLASSPATH = "terroir.api.from.classpath";
-    /** Bundles the interactive shell does not wait for. */
-    private static final java.util.Set<String> BACKGROUND = java.util.Set.of("org.apache.felix.http.jetty12");
 
     private final Framework framework;
     private final Path home;
@@ -71,6 +70,73 @@ public final class Platform implements AutoCloseable {
         // Bundles read TERROIR_HOME from this property; the framework's own properties don't reach them all.
         System.setProperty("terroir.home", home.toString());
 
+        Map<String, String> props = frameworkProperties(dist, home, interactive, extra);
+        BundleSet set = BundleSet.read(dist);
+        for (String problem : set.problems()) {
+            // The build refuses these (BundleCheck); a hand-edited distribution still starts, without the culprit.
+            System.getLogger(Platform.class.getName()).log(System.Logger.Level.ERROR, "bundles: " + problem);
+        }
+        // The list's levels are the bundles' OSGi start levels too (lb shows them), and the framework goes up to the
+        // highest at once: the launcher starts bundles itself, in order; stopping goes down level by level.
+        int top = set.entries().stream().mapToInt(BundleSet.Entry::level).max().orElse(1);
+        props.putIfAbsent(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, Integer.toString(top));
+        Framework framework = newFramework(props);
+        long t0 = System.nanoTime();
+        framework.init();
+        BundleContext context = framework.getBundleContext();
+        // Installed and started in the order of etc/bundles.list (start level, then the list's order): logging and
+        // configuration get the lowest ids, and the framework stops bundles from the highest id down, so they are
+        // still there while the others stop (and log).
+        List<Bundle> installed = new ArrayList<>();
+        Map<Bundle, BundleSet.Entry> entries = new HashMap<>();
+        for (BundleSet.Entry entry : set.entries()) {
+            // In place ("reference:"), not copied into the bundle cache: starting stays quick with large bundles.
+            Bundle bundle = context.installBundle("reference:" + entry.jar().toUri());
+            bundle.adapt(org.osgi.framework.startlevel.BundleStartLevel.class).setStartLevel(entry.level());
+            installed.add(bundle);
+            entries.put(bundle, entry);
+        }
+        framework.start();
+        if (Boolean.getBoolean("terroir.debug")) {
+            System.err.printf("debug: framework initialised, %d bundles installed in %d ms%n", installed.size(),
+                    (System.nanoTime() - t0) / 1_000_000);
+        }
+        Platform platform = new Platform(framework, home, dist);
+        boolean confApplied = false;
+        List<Bundle> later = new ArrayList<>();
+        for (Bundle bundle : installed) {
+            BundleSet.Entry entry = entries.get(bundle);
+            // Level 1 (the ServiceLoader mediator SLF4J 2 needs, ConfigAdmin, FileInstall) first, and conf/ applied
+            // before anything else starts: components then come up with the user's settings (a port, an endpoint)
+            // instead of the defaults for a moment.
+            if (!confApplied && entry.level() > 1) {
+                platform.watchConfigurations();
+                confApplied = true;
+            }
+            if (interactive && entry.background()) {
+                later.add(bundle);
+            } else {
+                start(bundle, installed);
+            }
+        }
+        if (!later.isEmpty()) {
+            // The web server takes a second or two to start; the shell does not wait for it.
+            Thread starter = new Thread(() -> later.forEach(b -> start(b, installed)), "terroir-late-start");
+            starter.setDaemon(true);
+            starter.start();
+        }
+        return platform;
+    }
+
+    static Framework newFramework(Map<String, String> props) {
+        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class, Platform.class.getClassLoader())
+                .findFirst().orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"));
+        return factory.newFramework(props);
+    }
+
+    /** The framework properties the platform runs with (also those the build's {@link BundleCheck} resolves with). */
+    static Map<String, String> frameworkProperties(Path dist, Path home, boolean interactive,
+            Map<String, String> extra) {
         Map<String, String> props = new HashMap<>();
         props.put(Constants.FRAMEWORK_STORAGE, home.resolve("cache/felix").toString());
         // Bundles are re-installed from bundles/ at each start, so an updated distribution is always what runs.
@@ -79,10 +145,15 @@ public final class Platform implements AutoCloseable {
         props.put("gosh.home", dist.toString());
         // Today's llama.cpp engine packs and the worker jars they need (engines/java), laid out by the build.
         props.put("terroir.engines", System.getProperty("terroir.engines", dist.resolve("engines").toString()));
+        // The documents' embedding model (all-MiniLM-L6-v2), laid out by the build in embeddings/.
+        props.put("terroir.embeddings", System.getProperty("terroir.embeddings",
+                dist.resolve("embeddings/all-MiniLM-L6-v2").toString()));
         props.put("gosh.args", interactive ? "" : "--nointeractive");
         // Read by the shell's welcome: scripts and tests get no banner.
         props.put("terroir.interactive", Boolean.toString(interactive));
-        props.put("felix.fileinstall.dir", home.resolve("plugins").toString());
+        // One FileInstall, two folders (its comma-separated list): plugins/ (bundles, hot-deployed) and conf/
+        // (ConfigAdmin's .cfg and .config files, read while running).
+        props.put("felix.fileinstall.dir", home.resolve("plugins") + "," + home.resolve("conf"));
         props.put("felix.fileinstall.poll", "500");
         props.put("felix.fileinstall.noInitialDelay", "true");
         props.put("felix.fileinstall.bundles.new.start", "true");
@@ -103,69 +174,14 @@ public final class Platform implements AutoCloseable {
             }
         }
         props.putAll(extra);
-        boolean apiFromClasspath = Boolean.parseBoolean(extra.get(API_FROM_CLASSPATH));
-        if (apiFromClasspath) {
-            props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "sun.misc," + apiExports(dist));
+        if (Boolean.parseBoolean(extra.get(API_FROM_CLASSPATH))) {
+            // The api bundle is installed and resolved like in production (every import of org.terroir.api wires to
+            // it); only its classes are loaded by the framework's class loader, so that the caller's and the
+            // bundles' org.terroir.api types are the same classes.
+            props.put(Constants.FRAMEWORK_BOOTDELEGATION, "org.terroir.api,org.terroir.api.*");
+            props.put(Constants.FRAMEWORK_BUNDLE_PARENT, Constants.FRAMEWORK_BUNDLE_PARENT_FRAMEWORK);
         }
-
-        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class, Platform.class.getClassLoader())
-                .findFirst().orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"));
-        Framework framework = factory.newFramework(props);
-        long t0 = System.nanoTime();
-        framework.init();
-        BundleContext context = framework.getBundleContext();
-        List<Bundle> installed = new ArrayList<>();
-        try (Stream<Path> jars = Files.list(dist.resolve("bundles"))) {
-            // The logging and configuration bundles get the lowest ids: the framework stops bundles from the highest
-            // id down, so they are still there while the others stop (and log).
-            List<String> early = List.of("slf4j-", "org.apache.aries.spifly", "org.apache.felix.configadmin",
-                    "org.apache.felix.fileinstall");
-            for (Path jar : jars.filter(p -> p.toString().endsWith(".jar"))
-                    .sorted(java.util.Comparator.comparing((Path p) -> early.stream()
-                            .noneMatch(e -> p.getFileName().toString().startsWith(e)))
-                            .thenComparing(Path::getFileName))
-                    .toList()) {
-                if (apiFromClasspath && isApi(jar)) {
-                    continue;
-                }
-                // In place ("reference:"), not copied into the bundle cache: starting stays quick with large bundles.
-                installed.add(context.installBundle("reference:" + jar.toUri()));
-            }
-        }
-        framework.start();
-        if (Boolean.getBoolean("terroir.debug")) {
-            System.err.printf("debug: framework initialised, %d bundles installed in %d ms%n", installed.size(),
-                    (System.nanoTime() - t0) / 1_000_000);
-        }
-        // The ServiceLoader mediator (SLF4J 2 needs it), ConfigAdmin and FileInstall first, and conf/ applied before
-        // anything else starts: components then come up with the user's settings (a port, an endpoint) instead of
-        // the defaults for a moment.
-        List<String> first = List.of("org.apache.aries.spifly.dynamic.bundle", "slf4j.jdk14",
-                "org.apache.felix.configadmin", "org.apache.felix.fileinstall");
-        // The shell's console starts last, so that the commands it greets the user with are already there.
-        installed.sort(java.util.Comparator.comparingInt(b -> first.contains(String.valueOf(b.getSymbolicName())) ? 0
-                : "org.apache.felix.gogo.jline".equals(b.getSymbolicName()) ? 2 : 1));
-        Platform platform = new Platform(framework, home, dist);
-        boolean confApplied = false;
-        List<Bundle> later = new ArrayList<>();
-        for (Bundle bundle : installed) {
-            if (!confApplied && !first.contains(String.valueOf(bundle.getSymbolicName()))) {
-                platform.watchConfigurations();
-                confApplied = true;
-            }
-            if (interactive && BACKGROUND.contains(String.valueOf(bundle.getSymbolicName()))) {
-                later.add(bundle);
-            } else {
-                start(bundle, installed);
-            }
-        }
-        if (!later.isEmpty()) {
-            // The web server takes a second or two to start; the shell does not wait for it.
-            Thread starter = new Thread(() -> later.forEach(b -> start(b, installed)), "terroir-late-start");
-            starter.setDaemon(true);
-            starter.start();
-        }
-        return platform;
+        return props;
     }
 
     private static void start(Bundle bundle, List<Bundle> installed) {
@@ -212,50 +228,19 @@ public final class Platform implements AutoCloseable {
         return Thread.currentThread().getContextClassLoader();
     }
 
-    private static boolean isApi(Path jar) {
-        return jar.getFileName().toString().matches("api-[0-9].*\\.jar");
-    }
-
-    private static String apiExports(Path dist) throws IOException {
-        try (Stream<Path> jars = Files.list(dist.resolve("bundles"))) {
-            Path api = jars.filter(Platform::isApi).findFirst()
-                    .orElseThrow(() -> new IOException("no api bundle in " + dist.resolve("bundles")));
-            try (java.util.jar.JarFile jar = new java.util.jar.JarFile(api.toFile())) {
-                return jar.getManifest().getMainAttributes().getValue(Constants.EXPORT_PACKAGE);
-            }
-        }
-    }
-
-    /**
-     * A second FileInstall watcher for {@code conf/}: the one configured by framework properties watches
-     * {@code plugins/}; this one feeds ConfigAdmin from {@code .cfg} and {@code .config} files.
-     */
+    /** Waits until FileInstall (which watches conf/ from its start) has given ConfigAdmin the files of conf/. */
     private void watchConfigurations() {
         withService("org.osgi.service.cm.ConfigurationAdmin", Duration.ofSeconds(10), admin -> {
             if (admin != null) {
-                watchConfigurations(admin);
+                try {
+                    awaitConfigurations(admin);
+                } catch (ReflectiveOperationException e) {
+                    System.getLogger(Platform.class.getName()).log(System.Logger.Level.WARNING,
+                            "conf/ may apply after the components start", e);
+                }
             }
             return null;
         });
-    }
-
-    private void watchConfigurations(Object admin) {
-        try {
-            Object configuration = admin.getClass()
-                    .getMethod("getFactoryConfiguration", String.class, String.class, String.class)
-                    .invoke(admin, "org.apache.felix.fileinstall", "terroir-conf", null);
-            Hashtable<String, Object> properties = new Hashtable<>();
-            properties.put("felix.fileinstall.dir", home.resolve("conf").toString());
-            properties.put("felix.fileinstall.poll", "1000");
-            properties.put("felix.fileinstall.noInitialDelay", "true");
-            properties.put("felix.fileinstall.enableConfigSave", "false");
-            configuration.getClass().getMethod("update", java.util.Dictionary.class).invoke(configuration,
-                    properties);
-            awaitConfigurations(admin);
-        } catch (ReflectiveOperationException e) {
-            System.getLogger(Platform.class.getName()).log(System.Logger.Level.WARNING,
-                    "conf/ will not be watched", e);
-        }
     }
 
     /** Waits (a few seconds at most) until FileInstall has given ConfigAdmin every file of conf/. */

@@ -16,11 +16,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
 import org.junit.jupiter.api.Test;
+import org.terroir.testkit.i18n.BundleParity;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The launcher's options, modes, port choice, console log format and texts (both languages, same keys). */
@@ -104,22 +104,12 @@ class LauncherTest {
 
     @Test
     void textsExistInFrenchAndEnglishWithTheSameKeys() throws IOException {
-        Properties en = load("messages.properties");
-        Properties fr = load("messages_fr.properties");
-        assertEquals(en.stringPropertyNames(), fr.stringPropertyNames());
+        BundleParity.check(Messages.class, "org.terroir.launcher.messages");
         assertEquals("Le port 8181 est déjà pris (un autre programme, ou Terroir déjà lancé) : relancez avec --port "
                 + "8182, ou --port-auto pour prendre le prochain port libre.",
                 Messages.get(Locale.FRENCH, "port.busy", "8181", "8182"));
         assertTrue(Messages.get(Locale.FRENCH, "usage").contains("--server"));
         assertTrue(Messages.get(Locale.FRENCH, "server.running", "u").contains("l'arrête"), "quotes in French");
-    }
-
-    private static Properties load(String name) throws IOException {
-        Properties p = new Properties();
-        try (InputStream in = LauncherTest.class.getResourceAsStream("/org/terroir/launcher/" + name)) {
-            p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
-        }
-        return p;
     }
 
     private static PrintStream print(ByteArrayOutputStream bytes) {

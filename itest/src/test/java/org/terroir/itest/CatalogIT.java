@@ -30,7 +30,10 @@ class CatalogIT {
             try (PlatformFixture fixture = PlatformFixture.start(home)) {
                 PlatformFixture.Result hw = fixture.shell("hw");
                 assertEquals(0, hw.status(), hw.err());
-                assertTrue(hw.out().contains("Tier"), hw.out());
+                assertTrue(hw.out().contains("It can run") && hw.out().contains("pull "), hw.out());
+                PlatformFixture.Result details = fixture.shell("hw --details");
+                assertEquals(0, details.status(), details.err());
+                assertTrue(details.out().contains("Tier") && details.out().contains("SIMD"), details.out());
 
                 PlatformFixture.Result search = fixture.shell("search tiny");
                 assertEquals(0, search.status(), search.err());

@@ -9,5 +9,10 @@ public enum ModelSource {
     /** Found in the Hugging Face cache (used in place). */
     HUGGING_FACE_CACHE,
     /** An Ollama model layer (its blob is a GGUF file, used in place). */
-    OLLAMA
+    OLLAMA,
+    /**
+     * A model of another server (an OpenAI-compatible API), offered by a {@link ModelContributor}: nothing is on
+     * disk here, and its prompts leave this computer.
+     */
+    REMOTE
 }

@@ -1,5 +1,6 @@
 package org.terroir.api.chat;
 
+import org.terroir.api.energy.EnergyUse;
 import org.terroir.api.inference.FinishReason;
 import org.terroir.api.inference.GenerationStats;
 
@@ -13,12 +14,24 @@ import org.terroir.api.inference.GenerationStats;
  * @param totalMs            from the request to the end
  * @param tokensPerSecond    generation speed
  * @param finishReason       why it ended
+ * @param energy             the energy the answer used, measured or estimated; null when unknown (CO2e follows from
+ *                           it with {@link org.terroir.api.energy.CarbonCalculator}, so a changed country applies)
  */
 public record AnswerStats(String model, int promptTokens, int generatedTokens, double timeToFirstTokenMs,
-        double totalMs, double tokensPerSecond, FinishReason finishReason) {
+        double totalMs, double tokensPerSecond, FinishReason finishReason, EnergyUse energy) {
+
+    public AnswerStats(String model, int promptTokens, int generatedTokens, double timeToFirstTokenMs,
+            double totalMs, double tokensPerSecond, FinishReason finishReason) {
+        this(model, promptTokens, generatedTokens, timeToFirstTokenMs, totalMs, tokensPerSecond, finishReason, null);
+    }
 
     public static AnswerStats of(String model, GenerationStats stats) {
         return new AnswerStats(model, stats.promptTokens(), stats.generatedTokens(), stats.timeToFirstTokenMs(),
-                stats.totalMs(), stats.tokensPerSecond(), stats.finishReason());
+                stats.totalMs(), stats.tokensPerSecond(), stats.finishReason(), stats.energy());
+    }
+
+    public AnswerStats withEnergy(EnergyUse value) {
+        return new AnswerStats(model, promptTokens, generatedTokens, timeToFirstTokenMs, totalMs, tokensPerSecond,
+                finishReason, value);
     }
 }

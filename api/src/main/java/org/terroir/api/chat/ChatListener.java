@@ -16,5 +16,14 @@ public interface ChatListener {
     default void onContextTrimmed(int droppedMessages) {
     }
 
+    /**
+     * A long task's progress, such as the summary of a document by parts: part {@code part} of {@code parts} is
+     * under way ({@code part == parts + 1}: the parts' summaries are being combined).
+     *
+     * @since org.terroir.api.chat 1.2.0
+     */
+    default void onProgress(int part, int parts) {
+    }
+
     ChatListener NONE = text -> {};
 }

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 import org.osgi.annotation.versioning.ProviderType;
+import org.terroir.api.energy.EnergyTotal;
 
 /**
  * Conversations with a model, kept on disk. Every method that names a conversation throws a
@@ -61,4 +62,31 @@ public interface ChatService {
     List<Preset> presets(Locale locale);
 
     Optional<Preset> preset(String presetId);
+
+    /**
+     * Answers the conversation's last question again, in place of its last answer: the new answer streams as
+     * {@link #send}'s does, and the previous answer (everything after the last question) is removed once the new one
+     * has ended without error; when it fails, the previous answer stays. Throws with {@code ErrorKind.BAD_REQUEST}
+     * when the conversation has no question yet, {@code BUSY} while it is answering.
+     *
+     * @since org.terroir.api.chat 1.2.0
+     */
+    default ChatTurn regenerate(String conversationId, ChatListener listener) {
+        throw new org.terroir.api.TerroirException(org.terroir.api.ErrorKind.UNSUPPORTED, "chat.regenerate.unsupported",
+                "regenerate is not offered by " + getClass().getName());
+    }
+
+    /**
+     * The energy of a conversation's answers that know theirs (each stored with its answer), summed; the day and
+     * month totals of every answer, chat or API, are {@link org.terroir.api.energy.EnergyMeter#daily}'s.
+     */
+    default EnergyTotal energy(String conversationId) {
+        EnergyTotal total = EnergyTotal.NONE;
+        for (StoredMessage m : messages(conversationId)) {
+            if (m.stats() != null && m.stats().energy() != null) {
+                total = total.plus(m.stats().energy());
+            }
+        }
+        return total;
+    }
 }

@@ -31,8 +31,37 @@ public final class Texts {
         return new Texts(baseName, anchor.getClassLoader());
     }
 
-    /** The user's language: French or English (anything else falls back to English). */
+    private static final ThreadLocal<Locale> READER = new ThreadLocal<>();
+
+    /**
+     * Runs {@code work} with {@code reader}'s language for every text read on this thread through {@link #locale()}
+     * (a web request answered in the page's language); the language before is restored after.
+     *
+     * @since org.terroir.api.i18n 1.1.0
+     */
+    public static <T> T in(Locale reader, java.util.function.Supplier<T> work) {
+        Locale before = READER.get();
+        READER.set(reader != null && reader.getLanguage().equals("fr") ? Locale.FRENCH : Locale.ENGLISH);
+        try {
+            return work.get();
+        } finally {
+            if (before == null) {
+                READER.remove();
+            } else {
+                READER.set(before);
+            }
+        }
+    }
+
+    /**
+     * The user's language: French or English (anything else falls back to English); inside {@link #in}, that
+     * reader's.
+     */
     public static Locale locale() {
+        Locale reader = READER.get();
+        if (reader != null) {
+            return reader;
+        }
         String lang = System.getProperty(LANG_PROPERTY);
         if (lang == null || lang.isBlank()) {
             lang = System.getenv(LANG_ENV);

@@ -1,6 +1,6 @@
 /** The one place that decides the user's language and reads French/English resource bundles. */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.terroir.api.i18n;
 
 import org.osgi.annotation.bundle.Export;

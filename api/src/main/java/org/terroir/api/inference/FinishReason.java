@@ -9,5 +9,7 @@ public enum FinishReason {
     /** Someone cancelled it. */
     CANCELLED,
     /** The context window is full. */
-    CONTEXT_FULL
+    CONTEXT_FULL,
+    /** The model called one or more tools; their results are expected in {@code tool} turns. */
+    TOOL_CALLS
 }

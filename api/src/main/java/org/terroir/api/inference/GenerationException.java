@@ -1,5 +1,6 @@
 package org.terroir.api.inference;
 
+import org.terroir.api.ErrorKind;
 import org.terroir.api.TerroirException;
 
 /** A generation failed; the message says why (and, for a crashed worker, shows its last log lines). */
@@ -7,10 +8,18 @@ public class GenerationException extends TerroirException {
     private static final long serialVersionUID = 1L;
 
     public GenerationException(String code, String message) {
-        super(code, message);
+        super(ErrorKind.INTERNAL, code, message, null);
     }
 
     public GenerationException(String code, String message, Throwable cause) {
-        super(code, message, cause);
+        super(ErrorKind.INTERNAL, code, message, cause);
+    }
+
+    public GenerationException(ErrorKind kind, String code, String message) {
+        super(kind, code, message, null);
+    }
+
+    public GenerationException(ErrorKind kind, String code, String message, Throwable cause) {
+        super(kind, code, message, cause);
     }
 }

@@ -43,4 +43,12 @@ public interface InferenceBackend {
      * @throws ModelLoadException with a message the user can act on
      */
     LoadedModel load(ModelDescriptor model, LoadOptions options) throws ModelLoadException;
+
+    /**
+     * Whether this backend's models run on another machine (a remote server): their prompts and answers leave this
+     * computer, so front ends mark them as remote. False for every backend that runs models here.
+     */
+    default boolean remote() {
+        return false;
+    }
 }

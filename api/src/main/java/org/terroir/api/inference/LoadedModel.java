@@ -1,6 +1,7 @@
 package org.terroir.api.inference;
 
 import java.util.List;
+import java.util.OptionalLong;
 
 import org.osgi.annotation.versioning.ConsumerType;
 import org.terroir.api.ModelDescriptor;
@@ -33,6 +34,14 @@ public interface LoadedModel extends AutoCloseable {
 
     /** Whether the model is still usable (its process or session is alive). */
     boolean isAlive();
+
+    /**
+     * The operating-system process that does this model's work (a worker process), so that its energy can be
+     * attributed to it; empty when the model runs inside this JVM or the backend does not say.
+     */
+    default OptionalLong processId() {
+        return OptionalLong.empty();
+    }
 
     @Override
     void close();

@@ -9,5 +9,12 @@ public interface TokenListener {
     /** A piece of text (one token, or several bytes completing a UTF-8 character). */
     void onToken(String text);
 
+    /**
+     * The model called a tool. Text that spells the call is not passed to {@link #onToken}; the call arrives
+     * whole, as soon as it has been parsed, before the generation ends.
+     */
+    default void onToolCall(ToolCall call) {
+    }
+
     TokenListener NONE = text -> {};
 }

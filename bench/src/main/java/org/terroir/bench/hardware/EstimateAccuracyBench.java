@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.terroir.api.hardware.EstimateOptions;
 import org.terroir.api.hardware.MemoryEstimate;
-import org.terroir.hardware.internal.HardwareAdvisorImpl;
+import org.terroir.hardware.internal.ProbingHardwareAdvisor;
 import org.terroir.testkit.gguf.TensorType;
 import org.terroir.testkit.gguf.TinyLlama;
 
@@ -70,7 +70,7 @@ public final class EstimateAccuracyBench {
         cases.add(new Case("bench-200M", TinyLlama.bench(200_000_000L).weightType(TensorType.Q8_0).build(), 1024,
                 true));
 
-        HardwareAdvisorImpl advisor = new HardwareAdvisorImpl();
+        ProbingHardwareAdvisor advisor = new ProbingHardwareAdvisor();
         long[] baseline = measure(work, "-", 0, true, threads);
         System.out.printf(Locale.ROOT, "threads %d, %s%n", threads, advisor.profile().cpuModel());
         System.out.printf(Locale.ROOT, "worker baseline (library loaded, no model): %.0f MiB%n", baseline[0] / MIB);

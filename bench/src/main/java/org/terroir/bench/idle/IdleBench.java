@@ -20,8 +20,9 @@ import org.terroir.testkit.gguf.TinyLlama;
 
 /**
  * A quiet idle: CPU seconds used over a window (default 60 s) by the platform with no model loaded, then by the
- * platform and a loaded but unused model's worker (after one answer), with resident memory. No timed assertion:
- * the figures are printed. Arguments: window seconds (60).
+ * platform and a loaded but unused model's worker (after one answer), with resident memory; then idle unload set to
+ * one minute through {@code conf/}: the worker must end (the process, so the OS frees its memory). No timed
+ * assertion: the figures are printed. Arguments: window seconds (60).
  */
 public final class IdleBench {
     private IdleBench() {
@@ -67,6 +68,20 @@ public final class IdleBench {
                         + " %.0f MB)%n", workers.get(i).pid(), w, window, 100 * w / window,
                         Proc.rssBytes(workers.get(i).pid()) / 1e6, Files.size(model) / 1e6);
             }
+
+            // Idle unload: set to one minute through conf/ as a person would (FileInstall hands it to
+            // ConfigurationAdmin); the model, unused for longer than that already, must go and its worker end.
+            long asked = System.nanoTime();
+            Files.writeString(work.resolve("home/conf/org.terroir.runtime.cfg"), "idleUnloadMinutes=1\n");
+            for (ProcessHandle w : workers) {
+                boolean ended = w.onExit().completeOnTimeout(null, 120, java.util.concurrent.TimeUnit.SECONDS)
+                        .get() != null;
+                System.out.printf(Locale.ROOT, "idle unload (1 min, set after %d s unused): worker %d %s%n",
+                        window + 5, w.pid(), ended ? String.format(Locale.ROOT, "ended %.1f s after the setting",
+                                (System.nanoTime() - asked) / 1e9) : "still running after 120 s");
+            }
+            System.out.printf(Locale.ROOT, "after idle unload: %d model(s) loaded, platform RSS %.0f MB%n",
+                    models.loaded().size(), Proc.rssBytes(ProcessHandle.current().pid()) / 1e6);
             tracker.close();
         }
     }

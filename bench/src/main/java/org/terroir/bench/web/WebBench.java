@@ -1,14 +1,7 @@
 package org.terroir.bench.web;
 
-import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,8 +21,6 @@ import org.terroir.launcher.Platform;
 import org.terroir.testkit.gguf.TensorType;
 import org.terroir.testkit.gguf.TinyLlama;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 
 /**
  * Issue 7's benchmark: the same generation streamed over HTTP ({@code POST /v1/completions}, server-sent events,
@@ -44,13 +35,6 @@ public final class WebBench {
             + " first farmers came down from the hills with their animals and their seeds, and built houses of stone.";
 
     private WebBench() {
-    }
-
-    /** One generation as the client saw it: tokens, first and last token times (ms after the request). */
-    record Run(int tokens, double firstMs, double lastMs) {
-        double tokensPerSecond() {
-            return (tokens - 1) * 1000.0 / (lastMs - firstMs);
-        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -83,22 +67,22 @@ public final class WebBench {
             Sampling sampling = Sampling.defaults().withTemperature(0f).withMaxTokens(maxTokens);
             HttpClient http = HttpClient.newHttpClient();
             String url = "http://127.0.0.1:" + port + "/v1/completions";
-            awaitServer(http, "http://127.0.0.1:" + port + "/v1/models");
+            StreamedRun.awaitOk(http, "http://127.0.0.1:" + port + "/v1/models", 300);
             // Warm-up of both paths.
             inProcess(loaded, sampling, -1);
-            overHttp(http, url, id, maxTokens, -1);
-            List<Run> direct = new ArrayList<>();
-            List<Run> web = new ArrayList<>();
+            StreamedRun.completion(http, url, id, prompt(-1, 1), maxTokens);
+            List<StreamedRun> direct = new ArrayList<>();
+            List<StreamedRun> web = new ArrayList<>();
             for (int run = 0; run < runs; run++) {
                 direct.add(inProcess(loaded, sampling, run));
-                web.add(overHttp(http, url, id, maxTokens, run));
+                web.add(StreamedRun.completion(http, url, id, prompt(run, 1), maxTokens));
                 System.out.printf(Locale.ROOT, "  run %d: in process %s, over HTTP %s%n", run, direct.get(run),
                         web.get(run));
             }
-            double directTps = median(direct.stream().map(Run::tokensPerSecond).toList());
-            double webTps = median(web.stream().map(Run::tokensPerSecond).toList());
-            double ttft = median(direct.stream().map(Run::firstMs).toList());
-            double ttfb = median(web.stream().map(Run::firstMs).toList());
+            double directTps = median(direct.stream().map(StreamedRun::tokensPerSecond).toList());
+            double webTps = median(web.stream().map(StreamedRun::tokensPerSecond).toList());
+            double ttft = median(direct.stream().map(StreamedRun::firstMs).toList());
+            double ttfb = median(web.stream().map(StreamedRun::firstMs).toList());
             System.out.printf(Locale.ROOT, "in process: %.1f tokens/s, first token %.1f ms%n", directTps, ttft);
             System.out.printf(Locale.ROOT, "over HTTP (SSE): %.1f tokens/s, first byte of the first token %.1f ms%n",
                     webTps, ttfb);
@@ -113,7 +97,7 @@ public final class WebBench {
         return (1000 + run * 2 + path) + ". " + PROMPT;
     }
 
-    private static Run inProcess(LoadedModel loaded, Sampling sampling, int run) {
+    private static StreamedRun inProcess(LoadedModel loaded, Sampling sampling, int run) {
         List<Double> arrivals = Collections.synchronizedList(new ArrayList<>());
         long start = System.nanoTime();
         GenerationStats stats = loaded.generate(GenerationRequest.completion(prompt(run, 0), sampling),
@@ -121,64 +105,7 @@ public final class WebBench {
         if (arrivals.size() < 2) {
             throw new IllegalStateException("too few tokens: " + stats);
         }
-        return new Run(arrivals.size(), arrivals.get(0), arrivals.get(arrivals.size() - 1));
-    }
-
-    private static Run overHttp(HttpClient http, String url, String model, int maxTokens, int run) throws Exception {
-        JsonObject body = new JsonObject();
-        body.addProperty("model", model);
-        body.addProperty("prompt", prompt(run, 1));
-        body.addProperty("max_tokens", maxTokens);
-        body.addProperty("temperature", 0);
-        body.addProperty("stream", true);
-        // Chunks may carry several tokens: count tokens from the usage the server reports at the end.
-        JsonObject options = new JsonObject();
-        options.addProperty("include_usage", true);
-        body.add("stream_options", options);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
-        long start = System.nanoTime();
-        HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        List<Double> arrivals = new ArrayList<>();
-        int tokens = -1;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-            for (String line; (line = in.readLine()) != null;) {
-                if (!line.startsWith("data: {")) {
-                    continue;
-                }
-                double at = (System.nanoTime() - start) / 1e6;
-                JsonObject chunk = JsonParser.parseString(line.substring(6)).getAsJsonObject();
-                if (chunk.has("usage") && chunk.get("usage").isJsonObject()) {
-                    tokens = chunk.getAsJsonObject("usage").get("completion_tokens").getAsInt();
-                }
-                if (chunk.getAsJsonArray("choices").isEmpty()) {
-                    continue;
-                }
-                String text = chunk.getAsJsonArray("choices").get(0).getAsJsonObject().get("text").getAsString();
-                if (!text.isEmpty()) {
-                    arrivals.add(at);
-                }
-            }
-        }
-        if (arrivals.size() < 2 || tokens < 2) {
-            throw new IllegalStateException("too few tokens over HTTP: " + response.statusCode());
-        }
-        return new Run(tokens, arrivals.get(0), arrivals.get(arrivals.size() - 1));
-    }
-
-    private static void awaitServer(HttpClient http, String url) throws Exception {
-        for (int i = 0; i < 300; i++) {
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
-                        .statusCode() == 200) {
-                    return;
-                }
-            } catch (java.io.IOException e) {
-                // not yet
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("no web server at " + url);
+        return new StreamedRun(arrivals.size(), arrivals.get(0), arrivals.get(arrivals.size() - 1));
     }
 
     private static double median(List<Double> values) {

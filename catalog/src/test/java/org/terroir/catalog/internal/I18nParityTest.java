@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.terroir.testkit.i18n.BundleParity;
 
 class I18nParityTest {
     private static Set<String> keys(Locale l) {
@@ -21,9 +22,8 @@ class I18nParityTest {
     }
 
     @Test
-    void bothLanguagesHaveTheSameKeys() {
-        assertFalse(keys(Locale.ENGLISH).isEmpty());
-        assertEquals(keys(Locale.ENGLISH), keys(Locale.FRENCH));
+    void bothLanguagesHaveTheSameKeysAndFormat() {
+        BundleParity.check(Msg.class, "org.terroir.catalog.internal.messages");
     }
 
     @Test
@@ -39,6 +39,9 @@ class I18nParityTest {
             }
         }
         assertFalse(used.isEmpty());
+        Set<String> typed = new TreeSet<>(Msg.KINDS.keySet());
+        typed.removeAll(keys(Locale.ENGLISH));
+        assertEquals(Set.of(), typed, "every key given a kind is a text");
         used.removeAll(keys(Locale.ENGLISH));
         assertEquals(Set.of(), used);
     }

@@ -21,7 +21,7 @@ import org.terroir.catalog.internal.hub.HubClient;
 import org.terroir.catalog.internal.library.ModelStore;
 import org.terroir.gguf.GgufFile;
 import org.terroir.gguf.GgufReader;
-import org.terroir.hardware.internal.HardwareAdvisorImpl;
+import org.terroir.hardware.internal.ProbingHardwareAdvisor;
 import org.terroir.testkit.gguf.TensorType;
 import org.terroir.testkit.hub.ImitationHub;
 
@@ -36,7 +36,7 @@ class SearchPullResolveTest {
             hub.repo("acme/tiny-GGUF").downloads(42).file("tiny-Q8_0.gguf", Fixtures.tinyGguf(tmp, TensorType.Q8_0, 5))
                     .file("tiny-Q4_0.gguf", Fixtures.tinyGguf(tmp, TensorType.Q4_0, 5)).text("README.md", "# tiny");
             HubClient client = Fixtures.client(hub, null);
-            HardwareAdvisorImpl advisor = new HardwareAdvisorImpl();
+            ProbingHardwareAdvisor advisor = new ProbingHardwareAdvisor();
             HubCatalog catalog = new HubCatalog(client, new FitJudge(client, () -> advisor));
             CatalogEntry found = catalog.search(SearchQuery.of("tiny").withCheckFit(true)).entries().get(0);
             assertEquals(FitBadge.FITS, found.fit());

@@ -21,7 +21,7 @@ import org.terroir.api.catalog.SearchQuery;
 import org.terroir.catalog.internal.hub.HubClient;
 import org.terroir.catalog.internal.hub.HubSettings;
 import org.terroir.catalog.internal.starter.StarterCatalog;
-import org.terroir.hardware.internal.HardwareAdvisorImpl;
+import org.terroir.hardware.internal.ProbingHardwareAdvisor;
 
 class StarterCatalogTest {
     @Test
@@ -77,7 +77,7 @@ class StarterCatalogTest {
 
     @Test
     void theAdvisorsTierGivesBadgesOffline() {
-        HardwareAdvisorImpl advisor = new HardwareAdvisorImpl();
+        ProbingHardwareAdvisor advisor = new ProbingHardwareAdvisor();
         StarterCatalog starter = new StarterCatalog(() -> advisor);
         List<CatalogEntry> all = starter.search(SearchQuery.of("").withLimit(100).withCheckFit(true)).entries();
         assertTrue(all.stream().noneMatch(c -> c.fit() == FitBadge.UNKNOWN));

@@ -27,6 +27,7 @@ import org.sqlite.SQLiteDataSource;
 import org.terroir.api.TerroirHome;
 import org.terroir.api.TerroirException;
 import org.terroir.api.chat.AnswerStats;
+import org.terroir.api.energy.EnergyUse;
 import org.terroir.api.chat.Conversation;
 import org.terroir.api.chat.SearchHit;
 import org.terroir.api.chat.StoredMessage;
@@ -46,7 +47,8 @@ final class ChatStore implements AutoCloseable {
             + "c.max_tokens, c.temperature, c.top_k, c.top_p, c.min_p, c.repeat_penalty, c.seed, c.stop, "
             + "c.created_at, c.updated_at, (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)";
     private static final String MESSAGE_COLUMNS = "id, conversation_id, role, content, created_at, complete, model, "
-            + "prompt_tokens, generated_tokens, ttft_ms, total_ms, tokens_per_s, finish_reason, error";
+            + "prompt_tokens, generated_tokens, ttft_ms, total_ms, tokens_per_s, finish_reason, error, "
+            + "energy_j, energy_method, energy_source";
 
     /** Orders conversations by their last change even within one millisecond. */
     private static final String NEXT_SEQ = "(SELECT coalesce(max(seq), 0) + 1 FROM conversations)";
@@ -71,7 +73,7 @@ final class ChatStore implements AutoCloseable {
                 TerroirHome.makePrivate(dataDir.resolve(FILE_NAME + suffix));
             }
         } catch (IOException e) {
-            throw new TerroirException("chat.store.open", Messages.get("chat.store.open", dataDir, e.getMessage()), e);
+            throw new TerroirException(org.terroir.api.ErrorKind.INTERNAL, "chat.store.open", Messages.get("chat.store.open", dataDir, e.getMessage()), e);
         }
         Path file = dataDir.resolve(FILE_NAME);
         try {
@@ -90,7 +92,7 @@ final class ChatStore implements AutoCloseable {
             boolean fullText = createSchema(connection);
             return new ChatStore(connection, fullText);
         } catch (SQLException e) {
-            throw new TerroirException("chat.store.open", Messages.get("chat.store.open", file, e.getMessage()), e);
+            throw new TerroirException(org.terroir.api.ErrorKind.INTERNAL, "chat.store.open", Messages.get("chat.store.open", file, e.getMessage()), e);
         }
     }
 
@@ -108,6 +110,8 @@ final class ChatStore implements AutoCloseable {
                     + "model TEXT, prompt_tokens INTEGER, generated_tokens INTEGER, ttft_ms REAL, total_ms REAL, "
                     + "tokens_per_s REAL, finish_reason TEXT, error TEXT)");
             s.execute("CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages(conversation_id, id)");
+            createDocumentTables(c);
+            addEnergyColumns(c);
             s.execute("PRAGMA user_version = " + SCHEMA_VERSION);
             try {
                 s.execute("CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(content, content='messages', "
@@ -123,6 +127,23 @@ final class ChatStore implements AutoCloseable {
                     + "INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', old.id, old.content); "
                     + "INSERT INTO messages_fts(rowid, content) VALUES (new.id, new.content); END");
             return true;
+        }
+    }
+
+    /** Each answer's energy (joules, MEASURED or ESTIMATED, source), added to a database made before them. */
+    private static void addEnergyColumns(Connection c) throws SQLException {
+        java.util.Set<String> columns = new java.util.HashSet<>();
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("PRAGMA table_info(messages)")) {
+            while (r.next()) {
+                columns.add(r.getString("name"));
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            for (String column : List.of("energy_j REAL", "energy_method TEXT", "energy_source TEXT")) {
+                if (!columns.contains(column.substring(0, column.indexOf(' ')))) {
+                    s.execute("ALTER TABLE messages ADD COLUMN " + column);
+                }
+            }
         }
     }
 
@@ -268,6 +289,30 @@ final class ChatStore implements AutoCloseable {
         });
     }
 
+    /** Removes messages of a conversation (and their citations); the number removed. */
+    synchronized int deleteMessages(String conversationId, java.util.Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return transaction(() -> {
+            int n = 0;
+            try (PreparedStatement c = connection.prepareStatement("DELETE FROM message_citations WHERE message_id = ?");
+                    PreparedStatement m = connection.prepareStatement(
+                            "DELETE FROM messages WHERE id = ? AND conversation_id = ?")) {
+                for (long id : ids) {
+                    c.setLong(1, id);
+                    c.executeUpdate();
+                    m.setLong(1, id);
+                    m.setString(2, conversationId);
+                    n += m.executeUpdate();
+                }
+                touch(conversationId, System.currentTimeMillis());
+                connection.commit();
+                return n;
+            }
+        });
+    }
+
     private void touch(String conversationId, long now) throws SQLException {
         try (PreparedStatement t = connection.prepareStatement("UPDATE conversations SET updated_at = ?, seq = " + NEXT_SEQ
                 + " WHERE id = ?")) {
@@ -294,7 +339,7 @@ final class ChatStore implements AutoCloseable {
         transaction(() -> {
             try (PreparedStatement p = connection.prepareStatement("UPDATE messages SET content = ?, complete = ?, "
                     + "model = ?, prompt_tokens = ?, generated_tokens = ?, ttft_ms = ?, total_ms = ?, tokens_per_s = ?, "
-                    + "finish_reason = ?, error = ? WHERE id = ?")) {
+                    + "finish_reason = ?, error = ?, energy_j = ?, energy_method = ?, energy_source = ? WHERE id = ?")) {
                 p.setString(1, content);
                 p.setInt(2, complete ? 1 : 0);
                 if (stats == null) {
@@ -311,7 +356,17 @@ final class ChatStore implements AutoCloseable {
                     p.setString(9, stats.finishReason().name());
                 }
                 p.setString(10, error);
-                p.setLong(11, messageId);
+                EnergyUse energy = stats == null ? null : stats.energy();
+                if (energy == null) {
+                    p.setNull(11, Types.REAL);
+                    p.setNull(12, Types.VARCHAR);
+                    p.setNull(13, Types.VARCHAR);
+                } else {
+                    p.setDouble(11, energy.joules());
+                    p.setString(12, energy.method().name());
+                    p.setString(13, energy.source());
+                }
+                p.setLong(14, messageId);
                 p.executeUpdate();
                 String conversationId = null;
                 try (PreparedStatement q = connection.prepareStatement(
@@ -353,9 +408,76 @@ final class ChatStore implements AutoCloseable {
         String finish = r.getString(13);
         AnswerStats stats = finish == null ? null
                 : new AnswerStats(r.getString(7), r.getInt(8), r.getInt(9), r.getDouble(10), r.getDouble(11),
-                        r.getDouble(12), FinishReason.valueOf(finish));
+                        r.getDouble(12), FinishReason.valueOf(finish)).withEnergy(readEnergy(r));
         return new StoredMessage(r.getLong(1), r.getString(2), Role.valueOf(r.getString(3).toUpperCase(java.util.Locale.ROOT)),
                 r.getString(4), Instant.ofEpochMilli(r.getLong(5)), r.getInt(6) != 0, stats, r.getString(14));
+    }
+
+    private static EnergyUse readEnergy(ResultSet r) throws SQLException {
+        double joules = r.getDouble(15);
+        if (r.wasNull()) {
+            return null;
+        }
+        try {
+            return new EnergyUse(joules, EnergyUse.Method.valueOf(r.getString(16)),
+                    r.getString(17) == null ? "" : r.getString(17));
+        } catch (IllegalArgumentException | NullPointerException damaged) {
+            return null; // a damaged row loses its energy, not the message
+        }
+    }
+
+    // ---- documents: an answer's citations, a conversation's collection ----
+
+    /** Tables of their own, so that databases made before them keep loading and their rows go with the message. */
+    private static void createDocumentTables(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS message_citations (message_id INTEGER PRIMARY KEY "
+                    + "REFERENCES messages(id) ON DELETE CASCADE, citations TEXT NOT NULL)");
+            s.execute("CREATE TABLE IF NOT EXISTS conversation_collections (conversation_id TEXT PRIMARY KEY "
+                    + "REFERENCES conversations(id) ON DELETE CASCADE, collection TEXT NOT NULL)");
+        }
+    }
+
+    synchronized void saveCitations(long messageId, String json) {
+        try (PreparedStatement p = connection.prepareStatement(
+                "INSERT OR REPLACE INTO message_citations (message_id, citations) VALUES (?, ?)")) {
+            p.setLong(1, messageId);
+            p.setString(2, json);
+            p.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    /** The citations (JSON) of a conversation's answers, by message id. */
+    synchronized Map<Long, String> citations(String conversationId) {
+        Map<Long, String> out = new LinkedHashMap<>();
+        for (Object[] row : query("SELECT c.message_id, c.citations FROM message_citations c JOIN messages m "
+                + "ON m.id = c.message_id WHERE m.conversation_id = ?", List.of(conversationId),
+                r -> new Object[] { r.getLong(1), r.getString(2) })) {
+            out.put((Long) row[0], (String) row[1]);
+        }
+        return out;
+    }
+
+    synchronized Optional<String> collection(String conversationId) {
+        return query("SELECT collection FROM conversation_collections WHERE conversation_id = ?",
+                List.of(conversationId), r -> r.getString(1)).stream().findFirst();
+    }
+
+    /** Sets (null: removes) the collection a conversation uses. */
+    synchronized void setCollection(String conversationId, String collection) {
+        String sql = collection == null ? "DELETE FROM conversation_collections WHERE conversation_id = ?"
+                : "INSERT OR REPLACE INTO conversation_collections (conversation_id, collection) VALUES (?, ?)";
+        try (PreparedStatement p = connection.prepareStatement(sql)) {
+            p.setString(1, conversationId);
+            if (collection != null) {
+                p.setString(2, collection);
+            }
+            p.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(e);
+        }
     }
 
     // ---- search ----
@@ -466,7 +588,7 @@ final class ChatStore implements AutoCloseable {
     }
 
     private static TerroirException failure(SQLException e) {
-        return new TerroirException("chat.store.failed", Messages.get("chat.store.failed", e.getMessage()), e);
+        return new TerroirException(org.terroir.api.ErrorKind.INTERNAL, "chat.store.failed", Messages.get("chat.store.failed", e.getMessage()), e);
     }
 
     @Override

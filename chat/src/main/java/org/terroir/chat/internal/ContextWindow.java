@@ -47,7 +47,7 @@ record ContextWindow(int contextLength, int answerReserve, int messageOverhead, 
             fixed += cost(ChatMessage.system(systemPrompt));
         }
         if (fixed > budget) {
-            throw new TerroirException("chat.message.too-long",
+            throw new TerroirException(org.terroir.api.ErrorKind.PROMPT_TOO_LONG, "chat.message.too-long",
                     Messages.get("chat.message.too-long", fixed, contextLength, answerReserve));
         }
         int[] costs = history.stream().mapToInt(this::cost).toArray();

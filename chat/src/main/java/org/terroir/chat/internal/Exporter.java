@@ -4,7 +4,12 @@ import java.time.format.DateTimeFormatter;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
 
 import org.terroir.api.chat.AnswerStats;
 import org.terroir.api.chat.Conversation;
@@ -13,6 +18,9 @@ import org.terroir.api.inference.Sampling;
 
 /** Writes a conversation as Markdown (for people) or JSON (for programs; field names are stable). */
 final class Exporter {
+    /** Nulls written: the field names are stable for programs. */
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping()
+            .create();
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
     private Exporter() {
@@ -38,6 +46,14 @@ final class Exporter {
             if (!m.complete()) {
                 b.append("> ").append(Messages.text(Messages.TEXTS, locale, "export.incomplete")).append("\n\n");
             }
+            for (org.terroir.api.chat.Citation cited : m.citations()) {
+                String text = cited.text().replaceAll("\\s+", " ").strip();
+                b.append("> [").append(cited.n()).append("] ").append(ConversationDocuments.where(cited)).append(" — ")
+                        .append(text.length() > 200 ? text.substring(0, 199) + "…" : text).append("\n");
+            }
+            if (!m.citations().isEmpty()) {
+                b.append("\n");
+            }
             AnswerStats s = m.stats();
             if (s != null) {
                 b.append("_").append(Messages.text(Messages.TEXTS, locale, "export.stats", s.generatedTokens(),
@@ -47,45 +63,88 @@ final class Exporter {
         return b.toString();
     }
 
+    /** The conversation as JSON, written by Gson (every field present, {@code null} when absent). */
     static String json(Conversation c, List<StoredMessage> messages) {
-        StringBuilder b = new StringBuilder("{\n");
-        field(b, "id", Json.string(c.id()));
-        field(b, "title", Json.string(c.title()));
-        field(b, "model", Json.string(c.modelRef()));
-        field(b, "preset", Json.string(c.presetId()));
-        field(b, "systemPrompt", Json.string(c.systemPrompt()));
-        field(b, "sampling", sampling(c.sampling()));
-        field(b, "created", Json.string(c.created().toString()));
-        field(b, "updated", Json.string(c.updated().toString()));
-        b.append("  \"messages\": [");
-        b.append(messages.stream().map(Exporter::message).collect(Collectors.joining(",", "\n", "\n  ")));
-        b.append("]\n}\n");
-        return b.toString();
+        JsonObject doc = new JsonObject();
+        doc.addProperty("id", c.id());
+        doc.addProperty("title", c.title());
+        doc.addProperty("model", c.modelRef());
+        doc.addProperty("preset", c.presetId());
+        doc.addProperty("systemPrompt", c.systemPrompt());
+        doc.add("sampling", sampling(c.sampling()));
+        doc.addProperty("created", c.created().toString());
+        doc.addProperty("updated", c.updated().toString());
+        JsonArray list = new JsonArray();
+        messages.forEach(m -> list.add(message(m)));
+        doc.add("messages", list);
+        return GSON.toJson(doc) + "\n";
     }
 
-    private static void field(StringBuilder b, String name, String value) {
-        b.append("  ").append(Json.string(name)).append(": ").append(value).append(",\n");
+    /** A number, or null when it is not one (the speed of an empty answer): JSON has no NaN. */
+    private static void number(JsonObject o, String name, double value) {
+        if (Double.isFinite(value)) {
+            o.addProperty(name, value);
+        } else {
+            o.add(name, JsonNull.INSTANCE);
+        }
     }
 
-    private static String sampling(Sampling s) {
-        return "{\"maxTokens\": " + s.maxTokens() + ", \"temperature\": " + Json.number(s.temperature())
-                + ", \"topK\": " + s.topK() + ", \"topP\": " + Json.number(s.topP()) + ", \"minP\": "
-                + Json.number(s.minP()) + ", \"repeatPenalty\": " + Json.number(s.repeatPenalty()) + ", \"seed\": "
-                + (s.seed() == null ? "null" : s.seed()) + ", \"stop\": "
-                + s.stop().stream().map(Json::string).collect(Collectors.joining(", ", "[", "]")) + "}";
+    private static JsonObject sampling(Sampling s) {
+        JsonObject o = new JsonObject();
+        o.addProperty("maxTokens", s.maxTokens());
+        number(o, "temperature", s.temperature());
+        o.addProperty("topK", s.topK());
+        number(o, "topP", s.topP());
+        number(o, "minP", s.minP());
+        number(o, "repeatPenalty", s.repeatPenalty());
+        o.addProperty("seed", s.seed());
+        JsonArray stop = new JsonArray();
+        s.stop().forEach(stop::add);
+        o.add("stop", stop);
+        return o;
     }
 
-    private static String message(StoredMessage m) {
+    private static JsonObject message(StoredMessage m) {
+        JsonObject o = new JsonObject();
+        o.addProperty("id", m.id());
+        o.addProperty("role", m.role().wireName());
+        o.addProperty("content", m.content());
+        o.addProperty("created", m.created().toString());
+        o.addProperty("complete", m.complete());
         AnswerStats s = m.stats();
-        String stats = s == null ? "null"
-                : "{\"model\": " + Json.string(s.model()) + ", \"promptTokens\": " + s.promptTokens()
-                        + ", \"generatedTokens\": " + s.generatedTokens() + ", \"timeToFirstTokenMs\": "
-                        + Json.number(s.timeToFirstTokenMs()) + ", \"totalMs\": " + Json.number(s.totalMs())
-                        + ", \"tokensPerSecond\": " + Json.number(s.tokensPerSecond()) + ", \"finishReason\": "
-                        + Json.string(s.finishReason().name()) + "}";
-        return "    {\"id\": " + m.id() + ", \"role\": " + Json.string(m.role().wireName()) + ", \"content\": "
-                + Json.string(m.content()) + ", \"created\": " + Json.string(m.created().toString())
-                + ", \"complete\": " + m.complete() + ", \"stats\": " + stats + ", \"error\": "
-                + Json.string(m.error()) + "}";
+        if (s == null) {
+            o.add("stats", JsonNull.INSTANCE);
+        } else {
+            JsonObject stats = new JsonObject();
+            stats.addProperty("model", s.model());
+            stats.addProperty("promptTokens", s.promptTokens());
+            stats.addProperty("generatedTokens", s.generatedTokens());
+            number(stats, "timeToFirstTokenMs", s.timeToFirstTokenMs());
+            number(stats, "totalMs", s.totalMs());
+            number(stats, "tokensPerSecond", s.tokensPerSecond());
+            stats.addProperty("finishReason", s.finishReason().name());
+            if (s.energy() != null) {
+                JsonObject energy = new JsonObject();
+                number(energy, "joules", s.energy().joules());
+                energy.addProperty("method", s.energy().method().name().toLowerCase(java.util.Locale.ROOT));
+                energy.addProperty("source", s.energy().source());
+                stats.add("energy", energy);
+            }
+            o.add("stats", stats);
+        }
+        o.addProperty("error", m.error());
+        com.google.gson.JsonArray citations = new com.google.gson.JsonArray();
+        for (org.terroir.api.chat.Citation cited : m.citations()) {
+            JsonObject c = new JsonObject();
+            c.addProperty("n", cited.n());
+            c.addProperty("document", cited.document());
+            c.addProperty("page", cited.page());
+            c.addProperty("section", cited.section());
+            c.addProperty("text", cited.text());
+            number(c, "score", cited.score());
+            citations.add(c);
+        }
+        o.add("citations", citations);
+        return o;
     }
 }

@@ -5,24 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.ServiceLoader;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
-import org.osgi.framework.launch.Framework;
-import org.osgi.framework.launch.FrameworkFactory;
 import org.osgi.util.tracker.ServiceTracker;
 import org.terroir.api.TerroirException;
 import org.terroir.api.chat.ChatListener;
@@ -30,6 +21,7 @@ import org.terroir.api.chat.ChatService;
 import org.terroir.api.chat.Conversation;
 import org.terroir.api.chat.ConversationSettings;
 import org.terroir.api.inference.ModelManager;
+import org.terroir.testkit.osgi.TestFramework;
 
 /**
  * The chat bundle in a real Felix with SCR, next to sqlite-jdbc installed as the bundle it is: it resolves, its
@@ -37,20 +29,16 @@ import org.terroir.api.inference.ModelManager;
  * model manager binds when it arrives.
  */
 class ChatBundleTest {
-    private static final String API_PACKAGES = "org.terroir.api;version=1.1.0,org.terroir.api.i18n;version=1.0.0,"
-            + "org.terroir.api.inference;version=1.0.0,org.terroir.api.chat;version=1.0.0";
-
     @TempDir
     Path home;
 
-    private Framework framework;
+    private TestFramework osgi;
     private String previousHome;
 
     @AfterEach
     void stop() throws Exception {
-        if (framework != null) {
-            framework.stop();
-            framework.waitForStop(20_000);
+        if (osgi != null) {
+            osgi.close();
         }
         if (previousHome == null) {
             System.clearProperty(org.terroir.api.TerroirHome.PROPERTY);
@@ -59,36 +47,19 @@ class ChatBundleTest {
         }
     }
 
-    /** The jar on the test class path whose file name starts with {@code prefix}. */
-    private static String jar(String prefix) {
-        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(p -> Path.of(p).getFileName().toString().startsWith(prefix) && p.endsWith(".jar")).findFirst()
-                .map(p -> Path.of(p).toUri().toString()).orElseThrow(() -> new AssertionError("no " + prefix + " jar"));
-    }
-
     @Test
     void theBundleAndSqliteWorkInsideOsgi() throws Exception {
         previousHome = System.getProperty(org.terroir.api.TerroirHome.PROPERTY);
         System.setProperty(org.terroir.api.TerroirHome.PROPERTY, home.toString());
-        Map<String, String> config = new HashMap<>();
-        config.put(Constants.FRAMEWORK_STORAGE, home.resolve("felix-cache").toString());
-        config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        // the api's packages come from the test class path, so that the test and the bundle share ChatService
-        config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, API_PACKAGES);
-        framework = ServiceLoader.load(FrameworkFactory.class).iterator().next().newFramework(config);
-        framework.start();
-        BundleContext context = framework.getBundleContext();
-
-        List<Bundle> bundles = new ArrayList<>();
-        for (String location : List.of(jar("org.osgi.util.function"), jar("org.osgi.util.promise"),
-                jar("org.osgi.service.component-"), jar("org.apache.felix.scr"), jar("sqlite-jdbc"),
-                "reference:" + Path.of("target", "classes").toAbsolutePath().toUri())) {
-            bundles.add(context.installBundle(location));
-        }
-        for (Bundle b : bundles) {
-            b.start();
-        }
-        Bundle sqlite = bundles.get(4);
+        // the api installed as a bundle (its classes shared with this test), the libraries as the bundles they are
+        osgi = TestFramework.start(home);
+        osgi.installFromClassPath("org.terroir.api", "org.osgi.util.function", "org.osgi.util.promise",
+                "org.osgi.service.component", "org.apache.felix.scr", "org.xerial.sqlite-jdbc", "com.google.gson");
+        osgi.install(Path.of("target", "classes"));
+        osgi.startAll();
+        BundleContext context = osgi.context();
+        List<Bundle> bundles = osgi.bundles();
+        Bundle sqlite = bundles.get(5);
         assertEquals("org.xerial.sqlite-jdbc", sqlite.getSymbolicName());
         for (Bundle b : bundles) {
             assertEquals(Bundle.ACTIVE, b.getState(), b.getSymbolicName());
@@ -111,6 +82,20 @@ class ChatBundleTest {
         assertEquals("echo: bonjour l'été", chat.send(c.id(), "bonjour l'été", ChatListener.NONE).await().message()
                 .content());
         assertEquals(c.id(), chat.search("ete", 5).get(0).conversationId(), "FTS5 inside the bundle");
+
+        // the user's presets: a service of their own (Gson as the bundle it is), listed by the chat service
+        ServiceTracker<org.terroir.api.chat.PresetStore, org.terroir.api.chat.PresetStore> presets =
+                new ServiceTracker<>(context, org.terroir.api.chat.PresetStore.class, null);
+        presets.open();
+        org.terroir.api.chat.PresetStore store = presets.waitForService(30_000);
+        assertNotNull(store, "PresetStore registered by SCR");
+        org.terroir.api.chat.Preset mine = store.create(new org.terroir.api.chat.Preset(null, "Tract du comité",
+                "", "Tu écris des tracts.", null), java.util.Locale.FRENCH);
+        assertTrue(Files.isRegularFile(home.resolve("presets").resolve(mine.id() + ".json")));
+        assertEquals("Tu écris des tracts.", chat.preset(mine.id()).orElseThrow().systemPrompt());
+        assertEquals("Tu écris des tracts.", chat.create(ConversationSettings.empty().withPresetId(mine.id()))
+                .systemPrompt(), "a conversation starts from a user preset");
+        presets.close();
         tracker.close();
     }
 }

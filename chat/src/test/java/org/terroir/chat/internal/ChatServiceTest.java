@@ -35,10 +35,10 @@ class ChatServiceTest {
     @TempDir
     Path dataDir;
 
-    private final List<ChatServiceImpl> started = new ArrayList<>();
+    private final List<StoredChatService> started = new ArrayList<>();
 
-    private ChatServiceImpl service(SimpleModelManager models) {
-        ChatServiceImpl s = new ChatServiceImpl();
+    private StoredChatService service(SimpleModelManager models) {
+        StoredChatService s = new StoredChatService();
         s.models = models;
         s.start(ChatOptions.defaults(dataDir));
         started.add(s);
@@ -47,13 +47,167 @@ class ChatServiceTest {
 
     @AfterEach
     void stopAll() {
-        started.forEach(ChatServiceImpl::stop);
+        started.forEach(StoredChatService::stop);
+    }
+
+    @Test
+    void eachAnswersEnergyIsStoredWithItAndSummedPerConversation() {
+        ScriptedModel model = ScriptedModel.echo("tiny", 4096);
+        StoredChatService first = service(new SimpleModelManager().offer(model));
+        Conversation c = first.create(ConversationSettings.empty().withModelRef("tiny"));
+        Conversation other = first.create(ConversationSettings.empty().withModelRef("tiny"));
+        assertEquals(org.terroir.api.energy.EnergyTotal.NONE, first.energy(c.id()), "nothing yet");
+        model.energy = new org.terroir.api.energy.EnergyUse(12.5, org.terroir.api.energy.EnergyUse.Method.MEASURED,
+                "RAPL package+dram × worker's CPU share (40 %)");
+        ChatReply one = first.send(c.id(), "one", t -> { }).await();
+        assertEquals(model.energy, one.stats().energy());
+        model.energy = new org.terroir.api.energy.EnergyUse(2.5, org.terroir.api.energy.EnergyUse.Method.ESTIMATED,
+                "CPU time 0.62 s × 4 W per core (laptop class)");
+        first.send(c.id(), "two", t -> { }).await();
+        first.send(other.id(), "elsewhere", t -> { }).await();
+        model.energy = null;
+        first.send(c.id(), "three, with no meter", t -> { }).await();
+        first.stop();
+        started.remove(first);
+
+        StoredChatService second = service(new SimpleModelManager().offer(model));
+        List<StoredMessage> answers = second.messages(c.id()).stream().filter(m -> m.role() == Role.ASSISTANT).toList();
+        assertEquals(3, answers.size());
+        assertEquals(new org.terroir.api.energy.EnergyUse(12.5, org.terroir.api.energy.EnergyUse.Method.MEASURED,
+                "RAPL package+dram × worker's CPU share (40 %)"), answers.get(0).stats().energy(), "kept across a restart");
+        assertEquals(org.terroir.api.energy.EnergyUse.Method.ESTIMATED, answers.get(1).stats().energy().method());
+        assertEquals(null, answers.get(2).stats().energy(), "an answer without a meter has no energy, not zero");
+        assertEquals(new org.terroir.api.energy.EnergyTotal(15.0, 12.5, 2), second.energy(c.id()));
+        assertEquals(new org.terroir.api.energy.EnergyTotal(2.5, 0, 1), second.energy(other.id()));
+    }
+
+    @Test
+    void aDatabaseFromBeforeEnergyGainsItsColumnsAndKeepsItsMessages() throws Exception {
+        java.nio.file.Files.createDirectories(dataDir);
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(
+                ChatStore.FILE_NAME)); java.sql.Statement s = c.createStatement()) {
+            // The messages table as the first release made it.
+            s.execute("CREATE TABLE messages (id INTEGER PRIMARY KEY AUTOINCREMENT, conversation_id TEXT NOT NULL, "
+                    + "role TEXT NOT NULL, content TEXT NOT NULL, created_at INTEGER NOT NULL, complete INTEGER NOT NULL, "
+                    + "model TEXT, prompt_tokens INTEGER, generated_tokens INTEGER, ttft_ms REAL, total_ms REAL, "
+                    + "tokens_per_s REAL, finish_reason TEXT, error TEXT)");
+        }
+        ScriptedModel model = ScriptedModel.echo("tiny", 4096);
+        model.energy = new org.terroir.api.energy.EnergyUse(1.0, org.terroir.api.energy.EnergyUse.Method.ESTIMATED, "x");
+        StoredChatService s = service(new SimpleModelManager().offer(model));
+        Conversation c = s.create(ConversationSettings.empty().withModelRef("tiny"));
+        assertEquals(1.0, s.send(c.id(), "hi", t -> { }).await().stats().energy().joules());
+        assertEquals(1, s.energy(c.id()).count());
+    }
+
+    /** A tool as a plugin would offer it: the weather of a city, checked. */
+    private static final class Weather implements org.terroir.api.chat.ChatTool {
+        final List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public org.terroir.api.inference.ToolDefinition definition() {
+            return new org.terroir.api.inference.ToolDefinition("weather", "The weather of a city",
+                    "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}");
+        }
+
+        @Override
+        public String call(String argumentsJson) {
+            calls.add(argumentsJson);
+            if (!argumentsJson.contains("Lyon")) {
+                throw new TerroirException(org.terroir.api.ErrorKind.BAD_REQUEST, "weather.city", "unknown city");
+            }
+            return "{\"temperature\": 21}";
+        }
+    }
+
+    @Test
+    void aToolABundleOffersIsCalledAndTheModelAnswersWithItsResult() {
+        ScriptedModel model = new ScriptedModel("tools", 4096, 0, r -> r.messages().get(r.messages().size() - 1)
+                .role() == ChatMessage.Role.TOOL ? ScriptedModel.words("It is 21 degrees in Lyon.") : List.of());
+        model.toolCalls = r -> r.messages().get(r.messages().size() - 1).role() == ChatMessage.Role.USER
+                ? List.of(new org.terroir.api.inference.ToolCall("call_1", "weather", "{\"city\":\"Lyon\"}"),
+                        new org.terroir.api.inference.ToolCall("call_2", "weather", "{\"city\":\"Atlantis\"}"),
+                        new org.terroir.api.inference.ToolCall("call_3", "radio", "{}"))
+                : List.of();
+        StoredChatService s = service(new SimpleModelManager().offer(model));
+        Weather weather = new Weather();
+        s.tools.add(weather);
+        Conversation c = s.create(ConversationSettings.empty().withModelRef("tools"));
+        ChatReply reply = s.send(c.id(), "What is the weather in Lyon?", ChatListener.NONE).await();
+
+        assertEquals("It is 21 degrees in Lyon.", reply.message().content());
+        assertEquals(FinishReason.STOP, reply.stats().finishReason());
+        assertEquals(2, model.requests.size(), "a round with the tools, then one with their results");
+        assertEquals(List.of("weather"), model.requests.get(0).tools().stream()
+                .map(org.terroir.api.inference.ToolDefinition::name).toList());
+        List<ChatMessage> second = model.requests.get(1).messages();
+        assertEquals(3, second.get(second.size() - 4).toolCalls().size(), "the model's calls are in its history");
+        assertEquals(ChatMessage.tool("call_1", "{\"temperature\": 21}"), second.get(second.size() - 3));
+        assertTrue(second.get(second.size() - 2).content().contains("unknown city"), "a failing tool says why");
+        assertTrue(second.get(second.size() - 1).content().contains("radio"), "an unknown tool is named");
+        assertEquals(2, weather.calls.size());
+        assertEquals(List.of(Role.USER, Role.ASSISTANT), s.messages(c.id()).stream().map(StoredMessage::role).toList());
+
+        // A model that keeps calling tools is stopped after a few rounds, the last one offered none.
+        model.toolCalls = r -> List.of(new org.terroir.api.inference.ToolCall("call_x", "weather",
+                "{\"city\":\"Lyon\"}"));
+        model.requests.clear();
+        s.send(c.id(), "Again?", ChatListener.NONE).await();
+        assertEquals(StoredChatService.TOOL_ROUNDS, model.requests.size());
+        assertTrue(model.requests.get(StoredChatService.TOOL_ROUNDS - 1).tools().isEmpty());
+
+        // A backend without tool calling answers as before, without them.
+        model.refusesTools = true;
+        model.requests.clear();
+        s.send(c.id(), "And tomorrow?", ChatListener.NONE).await();
+        assertEquals(1, model.requests.size());
+        assertTrue(model.requests.get(0).tools().isEmpty());
+    }
+
+    @Test
+    void askingAgainReplacesTheLastAnswerAndKeepsItWhenTheNewOneFails() {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        ScriptedModel model = new ScriptedModel("again", 4096, 0, r -> {
+            int n = calls.incrementAndGet();
+            if (n == 4) {
+                throw new IllegalStateException("the model fell over");
+            }
+            return ScriptedModel.words("answer " + n);
+        });
+        StoredChatService s = service(new SimpleModelManager().offer(model));
+        Conversation c = s.create(ConversationSettings.empty().withModelRef("again"));
+        TerroirException none = assertThrows(TerroirException.class, () -> s.regenerate(c.id(), ChatListener.NONE));
+        assertEquals("chat.regenerate.none", none.code());
+        assertEquals(org.terroir.api.ErrorKind.BAD_REQUEST, none.kind());
+
+        s.send(c.id(), "First question", ChatListener.NONE).await();
+        s.send(c.id(), "Second question", ChatListener.NONE).await();
+        StoredMessage before = s.messages(c.id()).get(3);
+        assertEquals("answer 2", before.content());
+
+        StringBuilder streamed = new StringBuilder();
+        ChatReply again = s.regenerate(c.id(), streamed::append).await();
+        assertEquals("answer 3", again.message().content());
+        assertEquals("answer 3", streamed.toString());
+        List<StoredMessage> messages = s.messages(c.id());
+        assertEquals(List.of("First question", "answer 1", "Second question", "answer 3"),
+                messages.stream().map(StoredMessage::content).toList(), "the question is not asked twice");
+        // the model saw the history without the answer it replaces
+        assertEquals(List.of(ChatMessage.user("First question"), ChatMessage.assistant("answer 1"),
+                ChatMessage.user("Second question")), model.lastRequest.messages().stream()
+                        .filter(m -> m.role() != ChatMessage.Role.SYSTEM).toList());
+
+        // a failure leaves the previous answer where it was
+        assertThrows(RuntimeException.class, () -> s.regenerate(c.id(), ChatListener.NONE).await());
+        List<String> after = s.messages(c.id()).stream().map(StoredMessage::content).toList();
+        assertEquals(List.of("First question", "answer 1", "Second question", "answer 3"), after.subList(0, 4), after
+                .toString());
     }
 
     @Test
     void aConversationSurvivesARestartOfTheService() {
         ScriptedModel model = ScriptedModel.echo("tiny", 4096);
-        ChatServiceImpl first = service(new SimpleModelManager().offer(model));
+        StoredChatService first = service(new SimpleModelManager().offer(model));
         Conversation c = first.create(ConversationSettings.empty().withModelRef("tiny").withPresetId("grammar"));
         StringBuilder streamed = new StringBuilder();
         ChatReply reply = first.send(c.id(), "Bonjour, ça va ?", streamed::append).await();
@@ -67,7 +221,7 @@ class ChatServiceTest {
 
         // a new instance over the same folder, as after a restart of the platform
         SimpleModelManager models = new SimpleModelManager().offer(model);
-        ChatServiceImpl second = service(models);
+        StoredChatService second = service(models);
         Conversation again = second.get(c.id()).orElseThrow();
         assertEquals("Bonjour, ça va ?", again.title());
         assertEquals("tiny", again.modelRef());
@@ -94,7 +248,7 @@ class ChatServiceTest {
         ScriptedModel model = ScriptedModel.echo("current", 4096);
         SimpleModelManager models = new SimpleModelManager().offer(model);
         models.load("current", null);
-        ChatServiceImpl s = service(models);
+        StoredChatService s = service(models);
         Conversation c = s.create(ConversationSettings.empty());
         assertEquals(null, c.modelRef());
         s.send(c.id(), "hi", ChatListener.NONE).await();
@@ -103,7 +257,7 @@ class ChatServiceTest {
 
     @Test
     void noModelAtAllIsAClearError() {
-        ChatServiceImpl s = service(new SimpleModelManager());
+        StoredChatService s = service(new SimpleModelManager());
         Conversation c = s.create(ConversationSettings.empty());
         TerroirException e = assertThrows(TerroirException.class, () -> s.send(c.id(), "hi", ChatListener.NONE));
         assertEquals("chat.model.none", e.code());
@@ -114,7 +268,7 @@ class ChatServiceTest {
     void stoppingAnAnswerKeepsWhatWasSaid() throws Exception {
         List<String> endless = IntStream.range(0, 10_000).mapToObj(i -> "w" + i + " ").toList();
         ScriptedModel slow = new ScriptedModel("slow", 100_000, 2, r -> endless);
-        ChatServiceImpl s = service(new SimpleModelManager().offer(slow));
+        StoredChatService s = service(new SimpleModelManager().offer(slow));
         Conversation c = s.create(ConversationSettings.empty().withModelRef("slow")
                 .withSampling(Sampling.defaults().withMaxTokens(20_000)));
         CountDownLatch some = new CountDownLatch(10);
@@ -135,7 +289,7 @@ class ChatServiceTest {
     void anOverflowingHistoryIsTrimmedAndTheUserIsTold() {
         // 60-token window, answers of at most 10 tokens: the service keeps 10 free, leaving 50 for the prompt
         ScriptedModel small = ScriptedModel.echo("small", 60);
-        ChatServiceImpl s = service(new SimpleModelManager().offer(small));
+        StoredChatService s = service(new SimpleModelManager().offer(small));
         Conversation c = s.create(ConversationSettings.empty().withModelRef("small").withSystemPrompt("be brief")
                 .withSampling(Sampling.greedy(10)));
         List<Integer> told = new ArrayList<>();
@@ -171,7 +325,7 @@ class ChatServiceTest {
 
     @Test
     void aMessageTooLongForTheWindowIsRefusedAndNotStored() {
-        ChatServiceImpl s = service(new SimpleModelManager().offer(ScriptedModel.echo("small", 20)));
+        StoredChatService s = service(new SimpleModelManager().offer(ScriptedModel.echo("small", 20)));
         Conversation c = s.create(ConversationSettings.empty().withModelRef("small").withSystemPrompt("")
                 .withSampling(Sampling.greedy(5)));
         String tooLong = String.join(" ", IntStream.range(0, 30).mapToObj(i -> "w" + i).toList());
@@ -182,7 +336,7 @@ class ChatServiceTest {
 
     @Test
     void searchFindsWordsTitlesPrefixesAndIgnoresAccents() {
-        ChatServiceImpl s = service(new SimpleModelManager().offer(ScriptedModel.echo("tiny", 4096)));
+        StoredChatService s = service(new SimpleModelManager().offer(ScriptedModel.echo("tiny", 4096)));
         assertTrue(s.fullTextSearch(), "this SQLite build has FTS5");
         Conversation fr = s.create(ConversationSettings.empty().withModelRef("tiny"));
         s.send(fr.id(), "Peux-tu résumer ce théorème de Pythagore ?", ChatListener.NONE).await();
@@ -209,7 +363,7 @@ class ChatServiceTest {
 
     @Test
     void renameUpdateAndList() {
-        ChatServiceImpl s = service(new SimpleModelManager().offer(ScriptedModel.echo("tiny", 4096)));
+        StoredChatService s = service(new SimpleModelManager().offer(ScriptedModel.echo("tiny", 4096)));
         Conversation a = s.create(ConversationSettings.empty().withTitle("A"));
         Conversation b = s.create(ConversationSettings.empty().withTitle("B"));
         s.rename(a.id(), "Renamed");
@@ -229,8 +383,8 @@ class ChatServiceTest {
     }
 
     @Test
-    void exportsMarkdownAndJson() {
-        ChatServiceImpl s = service(new SimpleModelManager().offer(ScriptedModel.echo("tiny", 4096)));
+    void exportsMarkdownAndJson() throws Exception {
+        StoredChatService s = service(new SimpleModelManager().offer(ScriptedModel.echo("tiny", 4096)));
         Conversation c = s.create(ConversationSettings.empty().withModelRef("tiny").withTitle("Quotes \"and\" lines")
                 .withSystemPrompt("Line one\nline \"two\""));
         s.send(c.id(), "Say \"hi\"\n\ttabbed \\ back", ChatListener.NONE).await();
@@ -241,7 +395,8 @@ class ChatServiceTest {
         assertTrue(md.contains("echo: Say \"hi\"\n\ttabbed \\ back"), md);
         assertTrue(md.contains("tiny"), md);
 
-        Object parsed = MiniJson.parse(s.export(c.id(), ExportFormat.JSON));
+        // Read strictly (TypeAdapter.fromJson does not make the reader lenient as Gson.fromJson does).
+        Object parsed = new com.google.gson.Gson().getAdapter(Object.class).fromJson(s.export(c.id(), ExportFormat.JSON));
         Map<?, ?> doc = (Map<?, ?>) parsed;
         assertEquals(c.id(), doc.get("id"));
         assertEquals("Quotes \"and\" lines", doc.get("title"));

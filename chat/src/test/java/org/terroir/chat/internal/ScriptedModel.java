@@ -28,6 +28,14 @@ final class ScriptedModel implements LoadedModel {
     private final Function<GenerationRequest, List<String>> answer;
     private final long tokenDelayMs;
     volatile GenerationRequest lastRequest;
+    /** The energy each answer reports, as the runtime's meter would attach it; null: none. */
+    volatile org.terroir.api.energy.EnergyUse energy;
+    /** The tools a request makes the model call (none: it answers in text); null: it never calls tools. */
+    volatile Function<GenerationRequest, List<org.terroir.api.inference.ToolCall>> toolCalls;
+    /** Refuses requests that offer tools, as a backend without tool calling does. */
+    volatile boolean refusesTools;
+    /** Every request, in order. */
+    final List<GenerationRequest> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     ScriptedModel(String name, int contextLength, long tokenDelayMs, Function<GenerationRequest, List<String>> answer) {
         this.descriptor = new ModelDescriptor(name, Path.of("/models/" + name + ".gguf"), ModelFormat.GGUF, 1,
@@ -71,7 +79,15 @@ final class ScriptedModel implements LoadedModel {
 
     @Override
     public Generation generate(GenerationRequest request, TokenListener listener) {
+        if (refusesTools && !request.tools().isEmpty()) {
+            throw new org.terroir.api.inference.GenerationException(org.terroir.api.ErrorKind.UNSUPPORTED,
+                    "scripted.tools", "no tools here");
+        }
         lastRequest = request;
+        requests.add(request);
+        Function<GenerationRequest, List<org.terroir.api.inference.ToolCall>> caller = toolCalls;
+        List<org.terroir.api.inference.ToolCall> calls = caller == null || request.tools().isEmpty() ? List.of()
+                : caller.apply(request);
         List<String> tokens = answer.apply(request);
         int max = request.sampling().maxTokens();
         AtomicBoolean cancelled = new AtomicBoolean();
@@ -107,7 +123,10 @@ final class ScriptedModel implements LoadedModel {
                 listener.onToken(token);
             }
             double total = (System.nanoTime() - start) / 1e6 + 1;
-            result.complete(new GenerationStats(text.toString(), promptTokens, n, first, total, reason));
+            GenerationStats stats = new GenerationStats(text.toString(), promptTokens, n, first, total,
+                    calls.isEmpty() || reason != FinishReason.STOP ? reason : FinishReason.TOOL_CALLS);
+            stats = stats.withToolCalls(calls);
+            result.complete(energy == null ? stats : stats.withEnergy(energy));
         }, "scripted-generation");
         t.setDaemon(true);
         t.start();

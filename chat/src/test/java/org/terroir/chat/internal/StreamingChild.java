@@ -28,7 +28,7 @@ public final class StreamingChild {
         List<String> endless = IntStream.range(0, TOKENS).mapToObj(StreamingChild::token).toList();
         ScriptedModel finished = ScriptedModel.echo("quick", 100_000);
         ScriptedModel streaming = new ScriptedModel("long", 1_000_000, TOKEN_DELAY_MS, r -> endless);
-        ChatServiceImpl service = new ChatServiceImpl();
+        StoredChatService service = new StoredChatService();
         service.models = new SimpleModelManager().offer(finished).offer(streaming);
         service.start(ChatOptions.defaults(dataDir));
 

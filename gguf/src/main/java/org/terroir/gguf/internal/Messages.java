@@ -33,7 +33,10 @@ public final class Messages {
 
     static InvalidModelException invalid(Throwable cause, String source, String code, String key, Object... args) {
         Locale locale = Texts.locale();
-        return new InvalidModelException(code, withSource(locale, source, text(locale, key, args)), cause);
+        // A file that is not there is NOT_FOUND (the front ends answer 404); every other refusal is INVALID_MODEL.
+        org.terroir.api.ErrorKind kind = "io.missing".equals(key) ? org.terroir.api.ErrorKind.NOT_FOUND
+                : org.terroir.api.ErrorKind.INVALID_MODEL;
+        return new InvalidModelException(kind, code, withSource(locale, source, text(locale, key, args)), cause);
     }
 
     static GgufNeedMoreBytesException needMore(String source, long bytesNeeded, String key, Object... args) {

@@ -71,7 +71,7 @@ final class FactsReader {
                 .orElse(embd != null && embd.dims().length >= 1 ? embd.dims()[0] : -1);
         long vocab = vocab(embd);
         if (layers <= 0 || embedding <= 0) {
-            throw new TerroirException("hardware.estimate.impossible",
+            throw new TerroirException(org.terroir.api.ErrorKind.UNSUPPORTED, "hardware.estimate.impossible",
                     Messages.get("estimate.impossible", shape.source()));
         }
         long heads = number("attention.head_count", MAX_HEADS).orElse(-1);

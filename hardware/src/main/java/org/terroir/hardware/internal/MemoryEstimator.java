@@ -54,7 +54,7 @@ public final class MemoryEstimator {
         List<String> warnings = new ArrayList<>(f.warnings());
         String kvType = options.kvCacheType() == null ? "f16" : options.kvCacheType().toLowerCase(Locale.ROOT);
         if (!KV_TYPES.containsKey(kvType)) {
-            throw new TerroirException("hardware.kvType", Messages.get("estimate.kvType", options.kvCacheType(),
+            throw new TerroirException(org.terroir.api.ErrorKind.BAD_REQUEST, "hardware.kvType", Messages.get("estimate.kvType", options.kvCacheType(),
                     String.join(", ", new java.util.TreeSet<>(KV_TYPES.keySet()))));
         }
         boolean flash = Boolean.TRUE.equals(options.flashAttention());

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 
 import org.junit.jupiter.api.Test;
+import org.terroir.testkit.i18n.BundleParity;
 import org.junit.jupiter.api.io.TempDir;
 import org.terroir.api.hardware.Figure;
 import org.terroir.api.hardware.GpuInfo;
@@ -147,7 +148,7 @@ class ProbeTest {
 
     @Test
     void bothLanguagesHaveTheSameKeys() {
-        assertEquals(Messages.TEXTS.bundle(Locale.ENGLISH).keySet(), Messages.TEXTS.bundle(Locale.FRENCH).keySet());
+        BundleParity.check(Messages.class, "org.terroir.hardware.internal.messages");
     }
 
     @Test

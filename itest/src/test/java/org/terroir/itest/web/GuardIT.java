@@ -149,9 +149,15 @@ class GuardIT {
         CHANGES.put("/api/conversations/c1/update", "{\"systemPrompt\":\"pwned\"}");
         CHANGES.put("/api/conversations/c1/send", "{\"text\":\"pwned\"}");
         CHANGES.put("/api/conversations/c1/stop", "{}");
+        CHANGES.put("/api/presets-create", "{\"name\":\"pwned\",\"systemPrompt\":\"pwned\"}");
+        CHANGES.put("/api/presets-import", "{\"data\":\"{\\\"name\\\":\\\"pwned\\\",\\\"systemPrompt\\\":\\\"x\\\"}\"}");
+        CHANGES.put("/api/presets-delete", "{\"id\":\"minutes\"}");
         CHANGES.put("/v1/chat/completions", "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
         CHANGES.put("/v1/completions", "{\"model\":\"m\",\"prompt\":\"x\"}");
         CHANGES.put("/v1/embeddings", "{\"model\":\"m\",\"input\":\"x\"}");
+        CHANGES.put("/v1/responses", "{\"model\":\"m\",\"input\":\"x\"}");
+        CHANGES.put("/v1/messages", "{\"model\":\"m\",\"max_tokens\":4,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        CHANGES.put("/v1/messages/count_tokens", "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
         CHANGES.put("/ollama/api/chat", "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
         CHANGES.put("/ollama/api/generate", "{\"model\":\"m\",\"prompt\":\"x\"}");
         CHANGES.put("/ollama/api/embed", "{\"model\":\"m\",\"input\":\"x\"}");

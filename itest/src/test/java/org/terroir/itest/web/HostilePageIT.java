@@ -24,9 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.terroir.api.catalog.ImportMode;
@@ -50,8 +47,6 @@ import com.sun.net.httpserver.HttpServer;
  * library, conversations and their settings, downloads, files under TERROIR_HOME, settings in conf/, keys.
  */
 class HostilePageIT {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     @TempDir
     static Path dir;
@@ -202,22 +197,13 @@ class HostilePageIT {
 
     @Test
     void hostilePagesChangeNothingAndReadNothing() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "needs Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver)");
+        assumeTrue(Chromium.available(), Chromium.MISSING);
         Map<String, String> before = state();
         String target = "http://127.0.0.1:" + web.port;
         HttpServer otherSite = attacker("127.0.0.2", target);
         HttpServer samePort = attacker("127.0.0.1", target);
 
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + Files.createTempDirectory(dir, "chromium"), "--lang=en-US",
-                "--host-resolver-rules=MAP evil.example 127.0.0.2, MAP rebind.example 127.0.0.1");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
-        WebDriver driver = new ChromeDriver(service, options);
+        WebDriver driver = Chromium.start(dir, "en", "--host-resolver-rules=MAP evil.example 127.0.0.2, MAP rebind.example 127.0.0.1");
         List<String> outcomes = new ArrayList<>();
         try {
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));

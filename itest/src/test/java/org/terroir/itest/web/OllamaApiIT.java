@@ -218,14 +218,13 @@ class OllamaApiIT {
     @Order(5)
     void whatCannotBeHonouredIsRefusedInOllamasErrorShape() throws Exception {
         String messages = "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]";
-        String[][] cases = { { "/api/chat", "\"format\":\"json\"," + messages, "format" },
-                { "/api/chat", "\"format\":{\"type\":\"object\"}," + messages, "format" },
-                { "/api/chat", "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]," + messages,
-                        "tools" },
+        // format, tools and the penalties are supported (issue 15): what is refused is their misuse.
+        String[][] cases = { { "/api/chat", "\"format\":\"xml\"," + messages, "format" },
+                { "/api/chat", "\"tools\":[{\"type\":\"retrieval\"}]," + messages, "tools" },
                 { "/api/chat", "\"messages\":[{\"role\":\"user\",\"content\":\"x\",\"images\":[\"aGk=\"]}]", "images" },
                 { "/api/chat", "\"options\":{\"mirostat\":2}," + messages, "mirostat" },
-                { "/api/chat", "\"options\":{\"presence_penalty\":1}," + messages, "presence_penalty" },
-                { "/api/chat", "\"messages\":[{\"role\":\"tool\",\"content\":\"x\"}]", "tool" },
+                { "/api/chat", "\"options\":{\"presence_penalty\":3}," + messages, "presence_penalty" },
+                { "/api/chat", "\"messages\":[{\"role\":\"robot\",\"content\":\"x\"}]", "robot" },
                 { "/api/generate", "\"prompt\":\"x\",\"suffix\":\"y\"", "suffix" },
                 { "/api/generate", "\"prompt\":\"x\",\"context\":[1,2,3]", "context" },
                 { "/api/generate", "\"prompt\":\"x\",\"template\":\"{{ .Prompt }}\"", "template" },

@@ -26,9 +26,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.terroir.api.catalog.ImportMode;
@@ -48,8 +45,6 @@ import com.google.gson.JsonParser;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebPageIT {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     @TempDir
     static Path dir;
@@ -209,17 +204,8 @@ class WebPageIT {
     @Test
     @Order(5)
     void aPersonLoadsAModelChatsAndFindsTheConversationAfterAReload() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "needs Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver)");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + Files.createTempDirectory(dir, "chromium"), "--lang=en-US",
-                "--window-size=1280,800");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
-        WebDriver driver = new ChromeDriver(service, options);
+        assumeTrue(Chromium.available(), Chromium.MISSING);
+        WebDriver driver = Chromium.start(dir, "en", "--window-size=1280,800");
         try {
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
             // As a person does: the address the shell's serve shows, with the page's secret for this run.
@@ -229,7 +215,7 @@ class WebPageIT {
             wait.until(ExpectedConditions.elementToBeClickable(load)).click();
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("loaded-list"), "tiny"));
             // the engine's device is shown: today's llama.cpp on this machine's CPU
-            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("loaded-list"), "llamacpp · CPU"));
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("loaded-list"), "llama.cpp · CPU"));
 
             driver.findElement(By.id("tab-chat")).click();
             wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#model-select option")));
@@ -254,6 +240,20 @@ class WebPageIT {
             List<WebElement> answers = driver.findElements(By.cssSelector("#messages li.msg.assistant .content"));
             assertEquals(1, answers.size());
             assertEquals(answered, answers.get(0).getText(), "the history holds the streamed answer");
+
+            // Ask again: a new answer takes the old one's place, the question is not repeated, and it is kept so.
+            WebElement old = driver.findElement(By.cssSelector("#messages li.msg.assistant"));
+            wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#messages li.msg.assistant button.regenerate")))
+                    .click();
+            wait.until(ExpectedConditions.stalenessOf(old));
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#messages li.msg.assistant.done .stats")));
+            assertEquals(1, driver.findElements(By.cssSelector("#messages li.msg.user")).size());
+            assertEquals(1, driver.findElements(By.cssSelector("#messages li.msg.assistant")).size());
+            driver.navigate().refresh();
+            wait.until(ExpectedConditions.elementToBeClickable(item)).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("messages"), "Bonjour, qui es-tu ?"));
+            assertEquals(1, driver.findElements(By.cssSelector("#messages li.msg.user")).size(), "kept after a reload");
+            assertEquals(1, driver.findElements(By.cssSelector("#messages li.msg.assistant")).size(), "kept after a reload");
 
             new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("lang"))).selectByValue("fr");
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("send"), "Envoyer"));

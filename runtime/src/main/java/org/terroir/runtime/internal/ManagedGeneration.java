@@ -3,6 +3,8 @@ package org.terroir.runtime.internal;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
+import org.terroir.api.energy.EnergyMeter;
+import org.terroir.api.energy.EnergyUse;
 import org.terroir.api.inference.Generation;
 import org.terroir.api.inference.GenerationException;
 import org.terroir.api.inference.GenerationStats;
@@ -15,16 +17,30 @@ final class ManagedGeneration implements Generation {
     private final Generation delegate;
     private final CompletableFuture<GenerationStats> result = new CompletableFuture<>();
 
-    ManagedGeneration(Generation delegate) {
+    /**
+     * @param energy a window opened just before the backend started; closed when the backend's result arrives, its
+     *               energy added to the stats unless the backend gave its own (null: no meter)
+     */
+    ManagedGeneration(Generation delegate, EnergyMeter.Window energy) {
         this.delegate = delegate;
         delegate.result().whenComplete((stats, error) -> {
+            EnergyUse used = energy == null ? null : close(energy);
             if (error == null) {
-                result.complete(stats);
+                result.complete(stats != null && stats.energy() == null && used != null ? stats.withEnergy(used) : stats);
             } else {
                 result.completeExceptionally(error instanceof CompletionException && error.getCause() != null
                         ? error.getCause() : error);
             }
         });
+    }
+
+    private static EnergyUse close(EnergyMeter.Window window) {
+        try {
+            return window.close();
+        } catch (RuntimeException e) {
+            System.getLogger(ManagedGeneration.class.getName()).log(System.Logger.Level.DEBUG, "energy not measured", e);
+            return null;
+        }
     }
 
     @Override

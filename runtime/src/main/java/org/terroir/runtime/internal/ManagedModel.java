@@ -2,10 +2,13 @@ package org.terroir.runtime.internal;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import org.terroir.api.ModelDescriptor;
+import org.terroir.api.energy.EnergyMeter;
 import org.terroir.api.inference.Generation;
 import org.terroir.api.inference.GenerationException;
 import org.terroir.api.inference.GenerationRequest;
@@ -25,11 +28,13 @@ final class ManagedModel implements LoadedModel {
     private final long loadMillis;
     private final Set<ManagedGeneration> running = ConcurrentHashMap.newKeySet();
     private final Runnable onClose;
+    private final Supplier<EnergyMeter> energy;
     private volatile Instant lastUsed;
     private volatile GenerationException gone;
 
     ManagedModel(String id, LoadedModel delegate, InferenceBackend backend, LoadOptions options, long loadMillis,
-            Runnable onClose) {
+            Runnable onClose, Supplier<EnergyMeter> energy) {
+        this.energy = energy;
         this.id = id;
         this.delegate = delegate;
         this.backend = backend;
@@ -44,6 +49,14 @@ final class ManagedModel implements LoadedModel {
         return id;
     }
 
+    private boolean remote() {
+        try {
+            return backend.remote();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     InferenceBackend backend() {
         return backend;
     }
@@ -54,6 +67,11 @@ final class ManagedModel implements LoadedModel {
 
     Instant lastUsed() {
         return lastUsed;
+    }
+
+    /** Chosen again (loaded while already loaded): as recently used as a model that just answered. */
+    void touch() {
+        lastUsed = Instant.now();
     }
 
     boolean busy() {
@@ -88,17 +106,54 @@ final class ManagedModel implements LoadedModel {
             throw error;
         }
         lastUsed = Instant.now();
-        ManagedGeneration generation = new ManagedGeneration(delegate.generate(request, text -> {
-            if (gone == null) {
-                listener.onToken(text);
+        // A remote model's energy is spent on its server: this computer's CPU time would be a wrong figure.
+        EnergyMeter meter = remote() ? null : energy.get();
+        EnergyMeter.Window window = meter == null ? null : openWindow(meter);
+        ManagedGeneration generation;
+        try {
+            // Both callbacks forwarded: a lambda here would keep onToken only and drop the streamed tool calls.
+            generation = new ManagedGeneration(delegate.generate(request, new TokenListener() {
+                @Override
+                public void onToken(String text) {
+                    if (gone == null) {
+                        listener.onToken(text);
+                    }
+                }
+
+                @Override
+                public void onToolCall(org.terroir.api.inference.ToolCall call) {
+                    if (gone == null) {
+                        listener.onToolCall(call);
+                    }
+                }
+            }), window);
+        } catch (RuntimeException e) {
+            if (window != null) {
+                window.close();
             }
-        }));
+            throw e;
+        }
         running.add(generation);
         generation.result().whenComplete((stats, failure) -> {
             running.remove(generation);
             lastUsed = Instant.now();
         });
         return generation;
+    }
+
+    /** A measurement window over the model's process; none when the meter fails (energy is never worth an error). */
+    private EnergyMeter.Window openWindow(EnergyMeter meter) {
+        try {
+            return meter.open(delegate.processId());
+        } catch (RuntimeException e) {
+            System.getLogger(ManagedModel.class.getName()).log(System.Logger.Level.DEBUG, "energy not measured", e);
+            return null;
+        }
+    }
+
+    @Override
+    public OptionalLong processId() {
+        return delegate.processId();
     }
 
     @Override

@@ -27,6 +27,13 @@ import org.osgi.util.tracker.ServiceTracker;
  */
 @Component(service = HelpCommand.class, property = {"osgi.command.scope=terroir", "osgi.command.function=help"})
 public class HelpCommand {
+    /**
+     * The options' and arguments' texts in languages other than English (English is the {@link Descriptor}
+     * annotations' text): {@code <command>.<option name without dashes>} or {@code <command>.arg<n>}.
+     */
+    static final org.terroir.api.i18n.Texts USAGE = org.terroir.api.i18n.Texts.of(
+            "org.terroir.shell.internal.usage", HelpCommand.class);
+
     private ServiceTracker<Object, Object> tracker;
 
     /**
@@ -89,8 +96,8 @@ public class HelpCommand {
         }
         out.println(name + " — " + summary(name));
         for (Method method : target.getClass().getMethods()) {
-            if (method.getName().equals(name)) {
-                describe(out, method);
+            if (implements_(method, name)) {
+                describe(out, name, method);
             }
         }
     }
@@ -104,21 +111,52 @@ public class HelpCommand {
         }
     }
 
-    private static void describe(PrintStream out, Method method) {
-        StringBuilder usage = new StringBuilder("  ").append(method.getName());
+    /** The key of a parameter's text in {@link #USAGE}. */
+    static String usageKey(String command, Parameter p, int index) {
+        org.apache.felix.service.command.Parameter option = p
+                .getAnnotation(org.apache.felix.service.command.Parameter.class);
+        return command + "." + (option != null ? option.names()[0].replaceFirst("^-+", "") : "arg" + index);
+    }
+
+    /** A parameter's text in the reader's language: the translation when there is one, else the annotation's. */
+    private static String text(String command, Parameter p, int index) {
+        java.util.Locale locale = org.terroir.api.i18n.Texts.locale();
+        if (!locale.getLanguage().equals("en")) {
+            try {
+                java.util.ResourceBundle bundle = USAGE.bundle(locale);
+                String key = usageKey(command, p, index);
+                if (bundle.containsKey(key)) {
+                    return bundle.getString(key);
+                }
+            } catch (MissingResourceException e) {
+                // no translation for this language: English below
+            }
+        }
+        return descriptor(p.getAnnotations());
+    }
+
+    /** Whether the method is the command: Gogo also maps {@code _import} to {@code import} (a Java keyword). */
+    static boolean implements_(Method method, String command) {
+        return method.getName().equals(command) || method.getName().equals("_" + command);
+    }
+
+    private static void describe(PrintStream out, String command, Method method) {
+        StringBuilder usage = new StringBuilder("  ").append(command);
         StringBuilder options = new StringBuilder();
+        String value = TEXTS.get("help.value");
+        int index = 0;
         for (Parameter p : method.getParameters()) {
             if (p.getType() == CommandSession.class) {
                 continue;
             }
             org.apache.felix.service.command.Parameter option = p
                     .getAnnotation(org.apache.felix.service.command.Parameter.class);
-            String text = descriptor(p.getAnnotations());
+            String text = text(command, p, index++);
             if (option != null) {
                 String names = String.join(", ", option.names());
                 boolean flag = !org.apache.felix.service.command.Parameter.UNSPECIFIED.equals(option.presentValue());
                 usage.append(" [").append(option.names()[0]).append(flag ? "" : " …").append(']');
-                options.append(String.format("    %-24s %s%n", names + (flag ? "" : " <value>"), text));
+                options.append(String.format("    %-24s %s%n", names + (flag ? "" : " <" + value + ">"), text));
             } else {
                 usage.append(p.isVarArgs() ? " <" + text + ">…" : " <" + text + ">");
             }

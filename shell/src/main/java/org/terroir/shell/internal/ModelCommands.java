@@ -45,6 +45,12 @@ public class ModelCommands {
             policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
     volatile List<org.terroir.api.inference.InferenceBackend> inferenceBackends = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    /** The CO2e of an answer's energy, when the hardware bundle offers it. */
+    @Reference(cardinality = org.osgi.service.component.annotations.ReferenceCardinality.OPTIONAL,
+            policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC,
+            policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
+    volatile org.terroir.api.energy.CarbonCalculator carbon;
+
     @Reference
     private ModelManager models;
 
@@ -105,6 +111,20 @@ public class ModelCommands {
         }
     }
 
+    /**
+     * A library name ({@code owner/repo:quant}) that names no file here and is not in the library: say what to do
+     * next ({@code pull} it, or {@code models} to list), instead of "no model found at". Other errors unchanged.
+     */
+    static TerroirException notDownloaded(String model, TerroirException e) {
+        if (e.kind() == org.terroir.api.ErrorKind.NOT_FOUND && model != null
+                && model.matches("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?")
+                && !java.nio.file.Files.exists(java.nio.file.Path.of(model))) {
+            return new TerroirException(org.terroir.api.ErrorKind.NOT_FOUND, "load.notDownloaded",
+                    TEXTS.get("load.notDownloaded", model), e);
+        }
+        return e;
+    }
+
     @Descriptor("load a model so that ask, chat and the API can use it")
     public void load(CommandSession session,
             @Descriptor("context window in tokens (default: configured, capped by the model)")
@@ -123,7 +143,12 @@ public class ModelCommands {
                 batch > 0 ? batch : null, gpuLayers >= -1 ? gpuLayers : null, noMmap ? Boolean.FALSE : null,
                 embeddings);
         long start = System.nanoTime();
-        LoadedModel loaded = models.load(model, options);
+        LoadedModel loaded;
+        try {
+            loaded = models.load(model, options);
+        } catch (TerroirException e) {
+            throw notDownloaded(model, e);
+        }
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         String id = models.loaded().stream().filter(i -> i.descriptor().path().equals(loaded.descriptor().path()))
                 .map(LoadedModelInfo::id).findFirst().orElse(loaded.descriptor().name());
@@ -237,7 +262,7 @@ public class ModelCommands {
             throw new IllegalStateException(e.getCause());
         }
         out.println();
-        out.println(statsLine(stats));
+        out.println(statsLine(stats, carbon));
     }
 
     @Descriptor("embed texts with the current model (or --model) and show how close they are to each other")
@@ -290,10 +315,11 @@ public class ModelCommands {
     }
 
     /** One line of statistics after an answer. */
-    public static String statsLine(GenerationStats s) {
+    public static String statsLine(GenerationStats s, org.terroir.api.energy.CarbonCalculator carbon) {
         return TEXTS.get("ask.stats", s.generatedTokens(), format(s.tokensPerSecond()),
                 Math.round(s.timeToFirstTokenMs()), s.promptTokens(), format(s.promptTokensPerSecond()),
-                TEXTS.get("finish." + s.finishReason().name().toLowerCase(Locale.ROOT)));
+                TEXTS.get("finish." + s.finishReason().name().toLowerCase(Locale.ROOT)))
+                + org.terroir.shell.internal.energy.EnergyText.suffix(s.energy(), carbon);
     }
 
     private static String format(double value) {

@@ -21,6 +21,11 @@ public final class WindowsPaths {
 
     /** The line with the backslashes of its Windows-path words doubled; the same string when it holds none. */
     public static String protect(String line) {
+        // ask takes the rest of its line as the question (AskLine): such a line is quoted whole, paths included.
+        String asked = AskLine.quote(line);
+        if (asked != line) {
+            return asked;
+        }
         if (line == null || line.indexOf('\\') < 0) {
             return line;
         }

@@ -3,8 +3,12 @@ package org.terroir.web.internal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 import javax.servlet.Filter;
 import javax.servlet.FilterChain;
@@ -22,6 +26,9 @@ import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardFilterName;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardFilterPattern;
 import org.terroir.web.internal.http.ApiError;
 import org.terroir.web.internal.http.Endpoints;
+import org.terroir.web.internal.keys.StoredApiKeys;
+import org.terroir.web.internal.keys.KeyRefusal;
+import org.terroir.web.internal.keys.Member;
 import org.terroir.web.internal.ui.PageServlet;
 
 /**
@@ -33,7 +40,11 @@ import org.terroir.web.internal.ui.PageServlet;
  * <li>a request that changes something (any method but GET, HEAD, OPTIONS) carrying an {@code Origin} must come from
  * the page itself or a configured CORS origin (403), and its body must be {@code application/json} (415): the
  * "simple" requests another site's page can send without asking (text/plain, forms, blobs) never run;</li>
- * <li>an API key when the server listens beyond loopback or the request comes from another machine (401);</li>
+ * <li>an API key when the server listens beyond loopback, the request comes from another machine or through a
+ * reverse proxy ({@code Forwarded}, {@code X-Forwarded-For}, {@code X-Real-IP}), or, for the APIs, {@code requireKeys}
+ * is set (401; the page on this machine keeps needing only its secret);
+ * an expired key is refused (401); on the APIs, a key over one of its limits gets a 429 with {@code Retry-After}, and
+ * a valid key sent where none is needed is counted and limited just the same;</li>
  * <li>everything but the APIs for programs ({@code /v1/}, {@code /ollama/}, {@code /health}) and the page's own
  * files needs the page's secret: the cookie set
  * when the page was opened with {@link WebServerInfo#pageUrl()}, and the header {@value #PAGE_HEADER} that only the
@@ -53,6 +64,8 @@ public class RequestGuard implements Filter {
 
     @Reference
     private WebServerInfo server;
+    @Reference
+    private StoredApiKeys keys;
 
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
@@ -90,12 +103,39 @@ public class RequestGuard implements Filter {
                     : Texts.get(locale, "error.contentType", type));
             return;
         }
-        if (keyRequired(request) && !server.keys().verify(bearer(request))) {
+        // The APIs count and limit the key that calls them; the page's own files and routes only check it (the
+        // page polls: that must not use up a member's requests).
+        Optional<Member> member = Optional.empty();
+        boolean keyed;
+        if (isApi(path(request))) {
+            try {
+                member = keys.admit(bearer(request));
+            } catch (KeyRefusal refusal) {
+                refuse(response, locale, refusal);
+                return;
+            }
+            keyed = member.isPresent();
+        } else {
+            keyed = keys.verify(bearer(request));
+        }
+        if (!keyed && keyRequired(request)) {
             String header = request.getHeader("Authorization");
             refuse(response, 401, "invalid_api_key",
                     Texts.get(locale, header == null ? "error.key.missing" : "error.key.wrong"));
             return;
         }
+        if (member.isPresent()) {
+            try (Member m = member.get().enter()) {
+                pass(request, response, chain, locale, method);
+            }
+        } else {
+            pass(request, response, chain, locale, method);
+        }
+    }
+
+    /** The page's secret where it is needed, then the servlet. */
+    private void pass(HttpServletRequest request, HttpServletResponse response, FilterChain chain, Locale locale,
+            String method) throws IOException, ServletException {
         String path = path(request);
         if (!isApi(path)) {
             if (PageServlet.isPageFile(method, path)) {
@@ -107,7 +147,38 @@ public class RequestGuard implements Filter {
                 return;
             }
         }
-        chain.doFilter(req, res);
+        chain.doFilter(request, response);
+    }
+
+    /** A key that expired (401) or reached a limit (429, {@code Retry-After}), in OpenAI's error shape. */
+    private static void refuse(HttpServletResponse response, Locale locale, KeyRefusal refusal) throws IOException {
+        var key = refusal.key();
+        String name = key.label().isEmpty() ? key.id() : key.label();
+        if (refusal.reason() == KeyRefusal.Reason.EXPIRED) {
+            String when = DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(locale)
+                    .withZone(ZoneId.systemDefault()).format(key.expires());
+            refuse(response, 401, "invalid_api_key", Texts.get(locale, "error.key.expired", name, when, key.id()));
+            return;
+        }
+        response.setHeader("Retry-After", Long.toString(refusal.retryAfterSeconds()));
+        String message = switch (refusal.reason()) {
+            case CONCURRENT -> Texts.get(locale, "error.quota.concurrent", name, key.limits().maxConcurrent());
+            case REQUESTS_PER_MINUTE -> Texts.get(locale, "error.quota.rpm", name, key.limits().requestsPerMinute(),
+                    refusal.retryAfterSeconds());
+            default -> Texts.get(locale, "error.quota.tokens", name, key.limits().tokensPerDay(), refusal.used(),
+                    duration(refusal.retryAfterSeconds()));
+        };
+        String type = refusal.reason() == KeyRefusal.Reason.TOKENS_PER_DAY ? "tokens" : "requests";
+        new ApiError(429, type, "rate_limit_exceeded", null, message).write(response);
+    }
+
+    /** {@code 5 h 12 min}, {@code 12 min}, {@code 40 s}. */
+    private static String duration(long seconds) {
+        if (seconds < 60) {
+            return seconds + " s";
+        }
+        long minutes = (seconds + 59) / 60;
+        return minutes < 60 ? minutes + " min" : minutes / 60 + " h " + minutes % 60 + " min";
     }
 
     /**
@@ -157,7 +228,17 @@ public class RequestGuard implements Filter {
     }
 
     private boolean keyRequired(HttpServletRequest request) {
-        return server.listensBeyondLoopback() || !Endpoints.isLoopback(request.getRemoteAddr());
+        return server.listensBeyondLoopback() || !Endpoints.isLoopback(request.getRemoteAddr())
+                || forwarded(request) || server.config().requireKeys() && isApi(path(request));
+    }
+
+    /**
+     * A request a reverse proxy passed on: it comes from loopback (the proxy) but on behalf of someone else, so it is
+     * treated as coming from another machine.
+     */
+    static boolean forwarded(HttpServletRequest request) {
+        return request.getHeader("Forwarded") != null || request.getHeader("X-Forwarded-For") != null
+                || request.getHeader("X-Real-IP") != null;
     }
 
     private String cookieName(HttpServletRequest request) {

@@ -35,6 +35,11 @@ public @interface WebConfig {
             + " token limit was reached); 0: no limit")
     int maxGenerationSeconds() default 600;
 
+    @AttributeDefinition(description = "Ask every request of the APIs (/v1, /ollama, /health) for a key, even from"
+            + " this machine (a shared server; the page on this machine still needs only its secret); requests passed"
+            + " on by a reverse proxy (Forwarded, X-Forwarded-For, X-Real-IP) always need one")
+    boolean requireKeys() default false;
+
     @AttributeDefinition(description = "Allow requests to name a model by a file path (not only loaded or library models)")
     boolean allowModelPaths() default false;
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
+import org.terroir.api.ErrorKind;
 import org.terroir.api.ModelDescriptor;
 import org.terroir.api.TerroirException;
 import org.terroir.api.inference.ChatMessage;
@@ -22,7 +24,11 @@ import org.terroir.api.inference.GenerationException;
 import org.terroir.api.inference.GenerationRequest;
 import org.terroir.api.inference.LoadedModel;
 import org.terroir.api.inference.ModelLoadException;
+import org.terroir.api.inference.ResponseFormat;
 import org.terroir.api.inference.Sampling;
+import org.terroir.api.inference.ToolCall;
+import org.terroir.api.inference.ToolChoice;
+import org.terroir.api.inference.ToolDefinition;
 import org.terroir.api.inference.TokenListener;
 import org.terroir.backend.llamacpp.protocol.Message;
 
@@ -46,6 +52,8 @@ final class LlamaCppModel implements LoadedModel, WorkerProcess.Listener {
 
     private final String backendId;
     private volatile int lastCachedTokens;
+    /** The model's number of tokens, as the worker reported it at load (0: unknown, e.g. the classic engine). */
+    private volatile int vocabSize;
 
     /** Where the worker's log lines go: user-facing errors name this file, never quote its lines. */
     private final java.nio.file.Path logPath;
@@ -89,6 +97,7 @@ final class LlamaCppModel implements LoadedModel, WorkerProcess.Listener {
                     workerFailure(failed).getMessage(), logPath));
         }
         if (answer instanceof Message.Loaded loaded) {
+            vocabSize = loaded.vocabSize();
             describeEngine(loaded);
         }
     }
@@ -160,8 +169,15 @@ final class LlamaCppModel implements LoadedModel, WorkerProcess.Listener {
         return worker.handle();
     }
 
+    /** The worker's process, so that the energy meter charges an answer with the worker's CPU time. */
+    @Override
+    public OptionalLong processId() {
+        return OptionalLong.of(worker.handle().pid());
+    }
+
     @Override
     public Generation generate(GenerationRequest request, TokenListener listener) {
+        checkBias(request);
         Message.Generate message = toMessage(jobs.incrementAndGet(), request);
         WorkerGeneration generation = new WorkerGeneration(message.job(), listener == null ? TokenListener.NONE
                 : listener, this::sendCancel);
@@ -187,6 +203,20 @@ final class LlamaCppModel implements LoadedModel, WorkerProcess.Listener {
         }
     }
 
+    /**
+     * Checks the logit bias's token ids against the vocabulary the worker reported, on the caller's thread (so
+     * that the refusal is a 400 before any stream starts); the worker checks them again before the library.
+     */
+    private void checkBias(GenerationRequest request) {
+        int size = vocabSize;
+        for (Integer id : request.sampling().logitBias().keySet()) {
+            if (id == null || id < 0 || size > 0 && id >= size) {
+                throw new GenerationException(ErrorKind.BAD_REQUEST, "llamacpp.worker.bias.token",
+                        Messages.get("worker.bias.token", String.valueOf(id), String.valueOf(size - 1)));
+            }
+        }
+    }
+
     private static Message.Generate toMessage(long job, GenerationRequest request) {
         Sampling s = request.sampling();
         check(s.maxTokens() >= 1, "maxTokens", s.maxTokens());
@@ -198,17 +228,88 @@ final class LlamaCppModel implements LoadedModel, WorkerProcess.Listener {
         List<Message.Turn> turns = new ArrayList<>();
         for (ChatMessage m : request.messages()) {
             if (m.role() == ChatMessage.Role.SYSTEM && !turns.isEmpty()) {
-                throw new GenerationException("llamacpp.request.system", Messages.get("request.system"));
+                throw new GenerationException(ErrorKind.BAD_REQUEST, "llamacpp.request.system",
+                        Messages.get("request.system"));
             }
-            turns.add(new Message.Turn(m.role().wireName(), m.content()));
+            StringBuilder calls = new StringBuilder();
+            for (ToolCall call : m.toolCalls()) {
+                calls.append(calls.length() == 0 ? "[" : ",").append("{\"id\":").append(json(call.id()))
+                        .append(",\"name\":").append(json(call.name())).append(",\"arguments\":")
+                        .append(json(call.argumentsJson())).append('}');
+            }
+            turns.add(new Message.Turn(m.role().wireName(), m.content(), calls.length() == 0 ? "" : calls + "]",
+                    m.toolCallId() == null ? "" : m.toolCallId()));
         }
+        StringBuilder tools = new StringBuilder();
+        ToolChoice choice = request.toolChoice();
+        if (choice.mode() != ToolChoice.Mode.NONE) {
+            for (ToolDefinition tool : request.tools()) {
+                tools.append(tools.length() == 0 ? "[" : ",").append("{\"name\":").append(json(tool.name()))
+                        .append(",\"description\":").append(json(tool.description() == null ? ""
+                                : tool.description())).append(",\"parameters\":")
+                        .append(json(tool.parametersJson())).append('}');
+            }
+        }
+        String toolsJson = tools.length() == 0 ? "" : tools + "]";
+        String toolChoice = switch (choice.mode()) {
+            case REQUIRED -> "required";
+            case FUNCTION -> "function:" + choice.function();
+            default -> "auto";
+        };
+        penalty(s.presencePenalty(), "presence_penalty");
+        penalty(s.frequencyPenalty(), "frequency_penalty");
+        List<Integer> biasTokens = new ArrayList<>(s.logitBias().keySet());
+        List<Float> biasValues = new ArrayList<>();
+        for (Float bias : s.logitBias().values()) {
+            check(bias != null && bias >= -Sampling.MAX_LOGIT_BIAS && bias <= Sampling.MAX_LOGIT_BIAS, "logit_bias",
+                    bias);
+            biasValues.add(bias);
+        }
+        ResponseFormat format = request.responseFormat();
+        int kind = switch (format.type()) {
+            case TEXT -> Message.Generate.FORMAT_TEXT;
+            case JSON_OBJECT -> Message.Generate.FORMAT_JSON_OBJECT;
+            case JSON_SCHEMA -> Message.Generate.FORMAT_JSON_SCHEMA;
+        };
         return new Message.Generate(job, turns, request.prompt(), s.maxTokens(), s.temperature(), s.topK(), s.topP(),
-                s.minP(), s.repeatPenalty(), s.seed() != null, s.seed() == null ? 0 : s.seed(), s.stop());
+                s.minP(), s.repeatPenalty(), s.seed() != null, s.seed() == null ? 0 : s.seed(), s.stop(), kind,
+                format.schemaJson() == null ? "" : format.schemaJson(), toolsJson, toolChoice, s.presencePenalty(),
+                s.frequencyPenalty(), biasTokens, biasValues, request.logprobs());
+    }
+
+    private static void penalty(float value, String name) {
+        if (!(value >= -Sampling.MAX_PENALTY && value <= Sampling.MAX_PENALTY)) {
+            throw new GenerationException(ErrorKind.BAD_REQUEST, "llamacpp.request.penalty",
+                    Messages.get("request.penalty", name, "-2", "2", String.valueOf(value)));
+        }
+    }
+
+    /** A JSON string literal (the platform side has no JSON library; the worker parses these with Gson). */
+    static String json(String text) {
+        StringBuilder out = new StringBuilder("\"");
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"': out.append("\\\""); break;
+                case '\\': out.append("\\\\"); break;
+                case '\n': out.append("\\n"); break;
+                case '\r': out.append("\\r"); break;
+                case '\t': out.append("\\t"); break;
+                default:
+                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+            }
+        }
+        return out.append('"').toString();
     }
 
     private static void check(boolean ok, String name, Object value) {
         if (!ok) {
-            throw new GenerationException("llamacpp.request.sampling", Messages.get("request.sampling", name,
+            throw new GenerationException(ErrorKind.BAD_REQUEST, "llamacpp.request.sampling",
+                    Messages.get("request.sampling", name,
                     String.valueOf(value)));
         }
     }
@@ -221,7 +322,7 @@ final class LlamaCppModel implements LoadedModel, WorkerProcess.Listener {
     @Override
     public List<float[]> embed(List<String> texts) {
         if (!settings.embeddings()) {
-            throw new GenerationException("llamacpp.embeddings.disabled", Messages.get("embeddings.disabled",
+            throw new GenerationException(ErrorKind.UNSUPPORTED, "llamacpp.embeddings.disabled", Messages.get("embeddings.disabled",
                     descriptor.name()));
         }
         Message reply = call(new Message.Embed(jobs.incrementAndGet(), List.copyOf(texts)));
@@ -298,6 +399,16 @@ final class LlamaCppModel implements LoadedModel, WorkerProcess.Listener {
             if (generation != null) {
                 generation.token(token.text());
             }
+        } else if (message instanceof Message.ToolCalls calls) {
+            WorkerGeneration generation = generations.get(calls.job());
+            if (generation != null) {
+                generation.toolCalls(calls);
+            }
+        } else if (message instanceof Message.Logprobs logprobs) {
+            WorkerGeneration generation = generations.get(logprobs.job());
+            if (generation != null) {
+                generation.logprobs(logprobs);
+            }
         } else if (message instanceof Message.Done done) {
             lastCachedTokens = done.cachedTokens();
             WorkerGeneration generation = generations.remove(done.job());
@@ -353,19 +464,36 @@ final class LlamaCppModel implements LoadedModel, WorkerProcess.Listener {
     private GenerationException stopped(WorkerEnd ended) {
         String reason = closeReason;
         if (reason != null && (ended == null || ended.requested())) {
-            return new GenerationException("llamacpp.model." + reason, Messages.get("model." + reason,
+            return new GenerationException(ErrorKind.BACKEND_GONE, "llamacpp.model." + reason, Messages.get("model." + reason,
                     descriptor.name()));
         }
         if (ended == null) {
-            return new GenerationException("llamacpp.model.unloaded", Messages.get("model.unloaded",
+            return new GenerationException(ErrorKind.BACKEND_GONE, "llamacpp.model.unloaded", Messages.get("model.unloaded",
                     descriptor.name()));
         }
-        return new GenerationException("llamacpp.worker.died", Messages.get("worker.died", descriptor.name(),
+        return new GenerationException(ErrorKind.BACKEND_GONE, "llamacpp.worker.died", Messages.get("worker.died", descriptor.name(),
                 ended.exitCodeText(), logged(ended)));
     }
 
     private GenerationException workerFailure(Message.Failed failed) {
-        return new GenerationException("llamacpp.worker." + failed.code(), Messages.get("worker." + failed.code(),
-                failed.args().toArray()));
+        return new GenerationException(kind(failed.code()), "llamacpp.worker." + failed.code(),
+                Messages.get("worker." + failed.code(), failed.args().toArray()));
+    }
+
+    /** The error kind of a worker's failure code (the codes of WorkerFailure and chat-template's GrammarException). */
+    static ErrorKind kind(String code) {
+        if (code.startsWith("schema.") || code.startsWith("grammar.") || code.equals("format.unknown")
+                || code.equals("tools.unknown")
+                || code.equals("token.invalid") || code.equals("bias.token") || code.equals("request.system") || code.equals("embed.too.long")) {
+            return ErrorKind.BAD_REQUEST;
+        }
+        switch (code) {
+            case "prompt.too.long": return ErrorKind.PROMPT_TOO_LONG;
+            case "classic.format": case "classic.tools": case "classic.logprobs": case "classic.bias": case "tools.template": case "tools.choice":
+            case "embed.none": case "template.unknown": return ErrorKind.UNSUPPORTED;
+            case "model.refused": case "context.refused": return ErrorKind.INVALID_MODEL;
+            case "not.loaded": return ErrorKind.BACKEND_GONE;
+            default: return ErrorKind.INTERNAL;
+        }
     }
 }

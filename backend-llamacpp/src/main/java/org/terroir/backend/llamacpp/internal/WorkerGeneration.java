@@ -1,5 +1,9 @@
 package org.terroir.backend.llamacpp.internal;
 
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
@@ -9,6 +13,8 @@ import org.terroir.api.inference.Generation;
 import org.terroir.api.inference.GenerationException;
 import org.terroir.api.inference.GenerationStats;
 import org.terroir.api.inference.TokenListener;
+import org.terroir.api.inference.TokenLogprob;
+import org.terroir.api.inference.ToolCall;
 import org.terroir.backend.llamacpp.protocol.Message;
 
 /** A generation running in a worker, fed by the connection's reader thread. */
@@ -21,6 +27,10 @@ final class WorkerGeneration implements Generation {
     private final StringBuilder text = new StringBuilder();
     private final CompletableFuture<GenerationStats> result = new CompletableFuture<>();
     private final AtomicBoolean cancelled = new AtomicBoolean();
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Written and read on the connection's reader thread only. */
+    private final List<ToolCall> calls = new ArrayList<>();
+    private List<TokenLogprob> logprobs = List.of();
 
     WorkerGeneration(long job, TokenListener listener, LongConsumer canceller) {
         this.job = job;
@@ -54,9 +64,53 @@ final class WorkerGeneration implements Generation {
         }
     }
 
+    /** The calls the worker read out of the answer (their markup never reached onToken); ids made here. */
+    void toolCalls(Message.ToolCalls message) {
+        for (int i = 0; i < message.names().size(); i++) {
+            ToolCall call = new ToolCall(newCallId(), message.names().get(i), message.arguments().get(i));
+            calls.add(call);
+            try {
+                listener.onToolCall(call);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "A token listener failed", e);
+            }
+        }
+    }
+
+    /** The worker's log probabilities, sent just before Done. */
+    void logprobs(Message.Logprobs message) {
+        List<TokenLogprob> tokens = new ArrayList<>(message.tokens().size());
+        for (Message.Logprob t : message.tokens()) {
+            List<TokenLogprob> top = new ArrayList<>(t.top().size());
+            for (Message.Logprob alt : t.top()) {
+                top.add(logprob(alt, List.of()));
+            }
+            tokens.add(logprob(t, top));
+        }
+        logprobs = List.copyOf(tokens);
+    }
+
+    /** A token's text is its bytes read as UTF-8 (a part of a character reads as U+FFFD; the bytes stay exact). */
+    private static TokenLogprob logprob(Message.Logprob t, List<TokenLogprob> top) {
+        // JSON has no -Infinity: a token the model rules out reads -9999, as OpenAI writes it.
+        double logprob = Math.max(t.logprob(), -9999d);
+        return new TokenLogprob(new String(t.bytes(), StandardCharsets.UTF_8), t.bytes(), logprob, top);
+    }
+
     void done(Message.Done done) {
         result.complete(new GenerationStats(text.toString(), done.promptTokens(), done.generatedTokens(),
-                done.firstTokenNanos() / 1e6, done.totalNanos() / 1e6, reason(done.finish())));
+                done.firstTokenNanos() / 1e6, done.totalNanos() / 1e6, reason(done.finish()))
+                .withCachedPromptTokens(done.cachedTokens()).withToolCalls(List.copyOf(calls)).withLogprobs(logprobs));
+    }
+
+    /** {@code call_} and 24 random letters and digits, as OpenAI's ids look. */
+    static String newCallId() {
+        String alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+        StringBuilder id = new StringBuilder("call_");
+        for (int i = 0; i < 24; i++) {
+            id.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+        }
+        return id.toString();
     }
 
     void fail(GenerationException failure) {
@@ -68,6 +122,7 @@ final class WorkerGeneration implements Generation {
             case LENGTH: return FinishReason.LENGTH;
             case CANCELLED: return FinishReason.CANCELLED;
             case CONTEXT_FULL: return FinishReason.CONTEXT_FULL;
+            case TOOL_CALLS: return FinishReason.TOOL_CALLS;
             default: return FinishReason.STOP;
         }
     }

@@ -12,8 +12,12 @@ import java.util.List;
  * length prefix; an unknown type ends the connection.
  */
 public sealed interface Message {
-    /** Bumped whenever a message changes; the worker states its version in {@link Hello}. */
-    int VERSION = 2;
+    /**
+     * Bumped whenever a message changes; the worker states its version in {@link Hello}. 4 added the penalties,
+     * the logit bias and the log probabilities to {@link Generate}, {@link Logprobs}, and the vocabulary's
+     * size to {@link Loaded}.
+     */
+    int VERSION = 4;
 
     byte type();
 
@@ -24,10 +28,18 @@ public sealed interface Message {
     String ENGINE_CLASSIC = "classic";
 
     /** Why a generation ended, as the worker saw it. */
-    enum Finish { STOP, LENGTH, CANCELLED, CONTEXT_FULL }
+    enum Finish { STOP, LENGTH, CANCELLED, CONTEXT_FULL, TOOL_CALLS }
 
-    /** One turn of a conversation; {@code role} is {@code system}, {@code user} or {@code assistant}. */
-    record Turn(String role, String content) {
+    /**
+     * One turn of a conversation; {@code role} is {@code system}, {@code user}, {@code assistant} or {@code tool}.
+     * {@code toolCallsJson}: an assistant's calls, a JSON array of {@code {"id","name","arguments"}} with the
+     * arguments as JSON text in a string ({@code ""} when none); {@code toolCallId}: what a tool turn answers
+     * ({@code ""} when none). The worker reshapes them as Hugging Face templates expect.
+     */
+    record Turn(String role, String content, String toolCallsJson, String toolCallId) {
+        public Turn(String role, String content) {
+            this(role, content, "", "");
+        }
     }
 
     // ---- worker -> platform ----
@@ -54,12 +66,18 @@ public sealed interface Message {
      * The model is ready. {@code engine} says which llama.cpp runs it (and its CPU variant), {@code devices} what
      * ggml found, {@code gpuLayers} how many layers went to a GPU,
      * {@code parallel} how many sequences decode together, {@code notice} a line the user should read ("" if none:
-     * e.g. why a GPU pack runs on the CPU).
+     * e.g. why a GPU pack runs on the CPU), {@code vocabSize} the model's number of tokens (0: unknown; the
+     * platform checks logit bias ids against it; version 4).
      */
     record Loaded(int contextLength, long loadNanos, String engine, List<Device> devices, int gpuLayers,
-            int parallel, String notice) implements Message {
+            int parallel, String notice, int vocabSize) implements Message {
         public Loaded(int contextLength, long loadNanos) {
-            this(contextLength, loadNanos, "", List.of(), 0, 1, "");
+            this(contextLength, loadNanos, "", List.of(), 0, 1, "", 0);
+        }
+
+        public Loaded(int contextLength, long loadNanos, String engine, List<Device> devices, int gpuLayers,
+                int parallel, String notice) {
+            this(contextLength, loadNanos, engine, devices, gpuLayers, parallel, notice, 0);
         }
 
         public byte type() { return 2; }
@@ -79,6 +97,7 @@ public sealed interface Message {
             out.writeInt(gpuLayers);
             out.writeInt(parallel);
             Wire.writeString(out, notice);
+            out.writeInt(vocabSize);
         }
     }
 
@@ -124,6 +143,69 @@ public sealed interface Message {
             out.writeLong(job);
             Wire.writeString(out, code);
             Wire.writeStrings(out, args);
+        }
+    }
+
+    /** The tool calls a generation's answer spelled, sent just before its Done (whose finish is TOOL_CALLS). */
+    record ToolCalls(long job, List<String> names, List<String> arguments) implements Message {
+        public byte type() { return 8; }
+
+        public void writeFields(DataOutput out) throws IOException {
+            out.writeLong(job);
+            Wire.writeStrings(out, names);
+            Wire.writeStrings(out, arguments);
+        }
+    }
+
+    /**
+     * One sampled token's log probability (natural log, of the log-softmax of the raw logits at its position) and,
+     * in {@code top}, the most likely tokens there, most likely first (their own {@code top} is empty).
+     */
+    record Logprob(byte[] bytes, float logprob, List<Logprob> top) {
+    }
+
+    /**
+     * The log probabilities of every token a generation sampled, in order (an end-of-generation token is not
+     * among them), sent just before its Done when the request asked for them.
+     */
+    record Logprobs(long job, List<Logprob> tokens) implements Message {
+        public byte type() { return 9; }
+
+        public void writeFields(DataOutput out) throws IOException {
+            out.writeLong(job);
+            out.writeInt(tokens.size());
+            for (Logprob t : tokens) {
+                Wire.writeBytes(out, t.bytes());
+                out.writeFloat(t.logprob());
+                out.writeInt(t.top().size());
+                for (Logprob alt : t.top()) {
+                    Wire.writeBytes(out, alt.bytes());
+                    out.writeFloat(alt.logprob());
+                }
+            }
+        }
+
+        static Logprobs read(DataInput in) throws IOException {
+            long job = in.readLong();
+            int count = in.readInt();
+            if (count < 0 || count > Wire.MAX_LENGTH) {
+                throw new ProtocolException("bad logprob count " + count);
+            }
+            List<Logprob> tokens = new ArrayList<>(Math.min(count, 4096));
+            for (int i = 0; i < count; i++) {
+                byte[] bytes = Wire.readBytes(in);
+                float logprob = in.readFloat();
+                int n = in.readInt();
+                if (n < 0 || n > 64) {
+                    throw new ProtocolException("bad top logprob count " + n);
+                }
+                List<Logprob> top = new ArrayList<>(n);
+                for (int j = 0; j < n; j++) {
+                    top.add(new Logprob(Wire.readBytes(in), in.readFloat(), List.of()));
+                }
+                tokens.add(new Logprob(bytes, logprob, List.copyOf(top)));
+            }
+            return new Logprobs(job, List.copyOf(tokens));
         }
     }
 
@@ -184,9 +266,60 @@ public sealed interface Message {
     }
 
     /** Either {@code turns} (formatted with the model's chat template) or a raw {@code prompt}. */
+    /**
+     * A generation. {@code format} constrains the answer: {@link #FORMAT_TEXT} (none), {@link #FORMAT_JSON_OBJECT}
+     * (any JSON object), {@link #FORMAT_JSON_SCHEMA} ({@code schema} is the JSON Schema; the worker turns it into a
+     * grammar and fails the request with {@code schema.*} codes if it cannot) or {@link #FORMAT_GRAMMAR}
+     * ({@code schema} is GBNF text, start rule {@code root}; an invalid one fails with {@code grammar.invalid}).
+     * {@code toolsJson}: the tools, a JSON array of {@code {"name","description","parameters"}} with the parameters'
+     * schema as JSON text in a string ({@code ""} when none); {@code toolChoice}: {@code auto}, {@code required}
+     * or {@code function:NAME} (with {@code none} the platform sends no tools). Protocol version 3 added
+     * {@code format}, {@code schema}, the tools and the turns' tool fields.
+     * {@code presencePenalty}/{@code frequencyPenalty}: OpenAI's (0: off); {@code biasTokens}/{@code biasValues}:
+     * the logit bias, one value per token id (ids checked by the worker against the vocabulary before they reach
+     * the library); {@code logprobs}: -1 none, else each token's log probability with that many alternatives
+     * (version 4).
+     */
     record Generate(long job, List<Turn> turns, String prompt, int maxTokens, float temperature, int topK,
-            float topP, float minP, float repeatPenalty, boolean seeded, long seed, List<String> stop)
-            implements Message {
+            float topP, float minP, float repeatPenalty, boolean seeded, long seed, List<String> stop, int format,
+            String schema, String toolsJson, String toolChoice, float presencePenalty, float frequencyPenalty,
+            List<Integer> biasTokens, List<Float> biasValues, int logprobs) implements Message {
+        public static final int FORMAT_TEXT = 0;
+        public static final int FORMAT_JSON_OBJECT = 1;
+        public static final int FORMAT_JSON_SCHEMA = 2;
+        public static final int FORMAT_GRAMMAR = 3;
+
+        public Generate {
+            biasTokens = biasTokens == null ? List.of() : List.copyOf(biasTokens);
+            biasValues = biasValues == null ? List.of() : List.copyOf(biasValues);
+            if (biasTokens.size() != biasValues.size()) {
+                throw new IllegalArgumentException("one bias value per token");
+            }
+        }
+
+        /** Without penalties, bias or log probabilities (the version 3 fields). */
+        public Generate(long job, List<Turn> turns, String prompt, int maxTokens, float temperature, int topK,
+                float topP, float minP, float repeatPenalty, boolean seeded, long seed, List<String> stop, int format,
+                String schema, String toolsJson, String toolChoice) {
+            this(job, turns, prompt, maxTokens, temperature, topK, topP, minP, repeatPenalty, seeded, seed, stop,
+                    format, schema, toolsJson, toolChoice, 0f, 0f, List.of(), List.of(), -1);
+        }
+
+        /** No tools. */
+        public Generate(long job, List<Turn> turns, String prompt, int maxTokens, float temperature, int topK,
+                float topP, float minP, float repeatPenalty, boolean seeded, long seed, List<String> stop, int format,
+                String schema) {
+            this(job, turns, prompt, maxTokens, temperature, topK, topP, minP, repeatPenalty, seeded, seed, stop,
+                    format, schema, "", "auto");
+        }
+
+        /** An unconstrained generation (the version 2 fields). */
+        public Generate(long job, List<Turn> turns, String prompt, int maxTokens, float temperature, int topK,
+                float topP, float minP, float repeatPenalty, boolean seeded, long seed, List<String> stop) {
+            this(job, turns, prompt, maxTokens, temperature, topK, topP, minP, repeatPenalty, seeded, seed, stop,
+                    FORMAT_TEXT, "");
+        }
+
         public byte type() { return 21; }
 
         public void writeFields(DataOutput out) throws IOException {
@@ -195,6 +328,8 @@ public sealed interface Message {
             for (Turn turn : turns) {
                 Wire.writeString(out, turn.role());
                 Wire.writeString(out, turn.content());
+                Wire.writeString(out, turn.toolCallsJson());
+                Wire.writeString(out, turn.toolCallId());
             }
             Wire.writeString(out, prompt);
             out.writeInt(maxTokens);
@@ -206,6 +341,18 @@ public sealed interface Message {
             out.writeBoolean(seeded);
             out.writeLong(seed);
             Wire.writeStrings(out, stop);
+            out.writeInt(format);
+            Wire.writeString(out, schema);
+            Wire.writeString(out, toolsJson);
+            Wire.writeString(out, toolChoice);
+            out.writeFloat(presencePenalty);
+            out.writeFloat(frequencyPenalty);
+            out.writeInt(biasTokens.size());
+            for (int i = 0; i < biasTokens.size(); i++) {
+                out.writeInt(biasTokens.get(i));
+                out.writeFloat(biasValues.get(i));
+            }
+            out.writeInt(logprobs);
         }
     }
 
@@ -261,13 +408,15 @@ public sealed interface Message {
                             in.readLong(), in.readLong()));
                 }
                 return new Loaded(contextLength, loadNanos, engine, List.copyOf(devices), in.readInt(), in.readInt(),
-                        Wire.readString(in));
+                        Wire.readString(in), in.readInt());
             }
             case 3: return new Token(in.readLong(), Wire.readString(in));
             case 4: return new Done(in.readLong(), in.readInt(), in.readInt(), in.readLong(), in.readLong(),
                     finish(in.readByte()), in.readInt());
             case 5: return new Failed(in.readLong(), Wire.readString(in), Wire.readStrings(in));
             case 6: return new Tokens(in.readLong(), Wire.readInts(in));
+            case 8: return new ToolCalls(in.readLong(), Wire.readStrings(in), Wire.readStrings(in));
+            case 9: return Logprobs.read(in);
             case 7: {
                 long job = in.readLong();
                 int count = in.readInt();
@@ -291,11 +440,16 @@ public sealed interface Message {
                 }
                 List<Turn> turns = new ArrayList<>();
                 for (int i = 0; i < count; i++) {
-                    turns.add(new Turn(Wire.readString(in), Wire.readString(in)));
+                    turns.add(new Turn(Wire.readString(in), Wire.readString(in), Wire.readString(in),
+                            Wire.readString(in)));
                 }
+                List<Integer> tokens = new ArrayList<>();
+                List<Float> values = new ArrayList<>();
                 return new Generate(job, List.copyOf(turns), Wire.readString(in), in.readInt(), in.readFloat(),
                         in.readInt(), in.readFloat(), in.readFloat(), in.readFloat(), in.readBoolean(), in.readLong(),
-                        Wire.readStrings(in));
+                        Wire.readStrings(in), in.readInt(), Wire.readString(in), Wire.readString(in),
+                        Wire.readString(in), in.readFloat(), in.readFloat(), readBias(in, tokens, values),
+                        List.copyOf(values), in.readInt());
             }
             case 22: return new Cancel(in.readLong());
             case 23: return new Tokenize(in.readLong(), Wire.readString(in));
@@ -303,6 +457,19 @@ public sealed interface Message {
             case 25: return new Shutdown();
             default: throw new ProtocolException("unknown message type " + type);
         }
+    }
+
+    /** Reads the logit bias pairs into {@code tokens} and {@code values}; returns the tokens. */
+    private static List<Integer> readBias(DataInput in, List<Integer> tokens, List<Float> values) throws IOException {
+        int count = in.readInt();
+        if (count < 0 || count > Wire.MAX_LENGTH / 8) {
+            throw new ProtocolException("bad bias count " + count);
+        }
+        for (int i = 0; i < count; i++) {
+            tokens.add(in.readInt());
+            values.add(in.readFloat());
+        }
+        return List.copyOf(tokens);
     }
 
     private static Finish finish(byte ordinal) throws ProtocolException {

@@ -85,6 +85,17 @@ public final class Wire {
         return values;
     }
 
+    public static void writeBytes(DataOutput out, byte[] value) throws IOException {
+        out.writeInt(value.length);
+        out.write(value);
+    }
+
+    public static byte[] readBytes(DataInput in) throws IOException {
+        byte[] value = new byte[checkLength(in.readInt())];
+        in.readFully(value);
+        return value;
+    }
+
     private static int checkLength(int length) throws IOException {
         if (length < 0 || length > MAX_LENGTH) {
             throw new ProtocolException("bad length " + length);

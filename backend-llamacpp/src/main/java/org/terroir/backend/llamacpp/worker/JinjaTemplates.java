@@ -8,6 +8,9 @@ import org.terroir.template.RenderInput;
 import org.terroir.template.TemplateException;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import com.google.gson.JsonObject;
 
 /**
@@ -39,19 +42,63 @@ final class JinjaTemplates {
         }
     }
 
-    String render(List<Message.Turn> turns) {
+    String render(List<Message.Turn> turns, String toolsJson) {
         JsonArray messages = new JsonArray();
         for (Message.Turn turn : turns) {
             JsonObject m = new JsonObject();
             m.addProperty("role", turn.role());
             m.addProperty("content", turn.content());
+            if (turn.toolCallsJson() != null && !turn.toolCallsJson().isEmpty()) {
+                // Hugging Face's shape: {"id", "type": "function", "function": {"name", "arguments": {...}}}
+                JsonArray calls = new JsonArray();
+                for (JsonElement c : JsonParser.parseString(turn.toolCallsJson()).getAsJsonArray()) {
+                    JsonObject call = c.getAsJsonObject();
+                    JsonObject function = new JsonObject();
+                    function.add("name", call.get("name"));
+                    function.add("arguments", parsedOr(call.get("arguments").getAsString()));
+                    JsonObject hf = new JsonObject();
+                    hf.add("id", call.get("id"));
+                    hf.addProperty("type", "function");
+                    hf.add("function", function);
+                    calls.add(hf);
+                }
+                m.add("tool_calls", calls);
+            }
+            if (turn.toolCallId() != null && !turn.toolCallId().isEmpty()) {
+                m.addProperty("tool_call_id", turn.toolCallId());
+            }
             messages.add(m);
         }
+        String tools = null;
+        if (toolsJson != null && !toolsJson.isEmpty()) {
+            JsonArray hfTools = new JsonArray();
+            for (JsonElement t : JsonParser.parseString(toolsJson).getAsJsonArray()) {
+                JsonObject tool = t.getAsJsonObject();
+                JsonObject function = new JsonObject();
+                function.add("name", tool.get("name"));
+                function.add("description", tool.get("description"));
+                function.add("parameters", parsedOr(tool.get("parameters").getAsString()));
+                JsonObject hf = new JsonObject();
+                hf.addProperty("type", "function");
+                hf.add("function", function);
+                hfTools.add(hf);
+            }
+            tools = hfTools.toString();
+        }
         try {
-            return template.render(RenderInput.builder(messages.toString()).addGenerationPrompt(true)
+            return template.render(RenderInput.builder(messages.toString()).tools(tools).addGenerationPrompt(true)
                     .bosToken(bos.isEmpty() ? null : bos).eosToken(eos.isEmpty() ? null : eos).build());
         } catch (TemplateException e) {
             throw new WorkerFailure(e.code(), e.templateMessage() == null ? "" : e.templateMessage());
+        }
+    }
+
+    /** JSON text as a value (an object for the template to iterate), or the text itself when it is not JSON. */
+    private static JsonElement parsedOr(String json) {
+        try {
+            return JsonParser.parseString(json);
+        } catch (com.google.gson.JsonParseException e) {
+            return new JsonPrimitive(json);
         }
     }
 }

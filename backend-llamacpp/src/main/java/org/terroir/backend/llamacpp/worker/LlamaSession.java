@@ -86,6 +86,20 @@ final class LlamaSession {
     }
 
     Message generate(Message.Generate request, TokenSink sink, BooleanSupplier cancelRequested) {
+        if (request.toolsJson() != null && !request.toolsJson().isEmpty()) {
+            throw new WorkerFailure("classic.tools");
+        }
+        if (request.format() != Message.Generate.FORMAT_TEXT) {
+            // The classic engine's binding has no grammar call that this worker drives; today's engine does.
+            throw new WorkerFailure("classic.format");
+        }
+        if (request.logprobs() >= 0) {
+            throw new WorkerFailure("classic.logprobs");
+        }
+        if (!request.biasTokens().isEmpty()) {
+            // The binding cannot tell the vocabulary's size, so the ids could not be checked before the library.
+            throw new WorkerFailure("classic.bias");
+        }
         long start = System.nanoTime();
         String prompt = request.turns().isEmpty() ? request.prompt() : applyTemplate(request.turns());
         int bos = settings.addsBos() ? 1 : 0;
@@ -109,7 +123,9 @@ final class LlamaSession {
                 .setTopK(request.topK())
                 .setTopP(request.topP())
                 .setMinP(request.minP())
-                .setRepeatPenalty(request.repeatPenalty());
+                .setRepeatPenalty(request.repeatPenalty())
+                .setFrequencyPenalty(request.frequencyPenalty())
+                .setPresencePenalty(request.presencePenalty());
         if (request.seeded()) {
             parameters.setSeed((int) request.seed());
         }

@@ -17,6 +17,7 @@ import org.terroir.backend.llamacpp.worker.capi.LlamaApi;
 import org.terroir.backend.llamacpp.worker.capi.ModelParams;
 import org.terroir.backend.llamacpp.worker.capi.NativeLlama;
 import org.terroir.backend.llamacpp.worker.capi.SamplerChainParams;
+import org.terroir.template.tools.ToolCallParser;
 
 import com.sun.jna.Pointer;
 
@@ -110,8 +111,14 @@ final class NativeSession {
         int limit;
         long firstToken;
         Pointer sampler;
+        /** The response-format grammar's sampler, made on the preparer thread; the chain owns it once started. */
+        Pointer grammar;
+        /** With tools: the call syntax of the model's template and the hold-back of call markup (else null). */
+        ToolHold tools;
         int outputIndex = -1;
         StopMatcher stops;
+        /** Each sampled token's log probability, when the request asked for them (else null). */
+        List<Message.Logprob> logprobs;
         Utf8Stream text = new Utf8Stream();
         Message.Finish finish;
 
@@ -149,7 +156,7 @@ final class NativeSession {
         int offloaded = Math.max(0, llama.offloadedLayers());
         String engine = "llama.cpp v0.4.0" + (llama.cpuVariant().isEmpty() ? "" : " (cpu " + llama.cpuVariant() + ")");
         this.loaded = new Message.Loaded(nCtx, System.nanoTime() - startNanos, engine, devices, offloaded, parallel,
-                notice);
+                notice, nVocab);
         this.decoder = new Thread(this::decodeLoop, "terroir-decode");
         decoder.setDaemon(true);
         decoder.start();
@@ -324,6 +331,10 @@ final class NativeSession {
         while ((job = incoming.peek()) != null) {
             if (job.cancelled) {
                 incoming.poll();
+                if (job.grammar != null) {
+                    api.llama_sampler_free(job.grammar);
+                    job.grammar = null;
+                }
                 sink.reply(new Message.Done(job.request.job(), 0, 0, 0, 0, Message.Finish.CANCELLED));
                 continue;
             }
@@ -355,7 +366,7 @@ final class NativeSession {
             // Special tokens written in a raw prompt are the model's (as llama-server reads them).
             prompt = tokenize(r.prompt(), settings.addsBos(), true);
         } else {
-            String text = templates.render(r.turns());
+            String text = templates.render(r.turns(), r.toolsJson());
             // A template that writes the BOS token itself must not get a second one from the tokenizer.
             boolean addBos = settings.addsBos() && !templates.startsWithBos(text);
             prompt = tokenize(text, addBos, true);
@@ -372,6 +383,31 @@ final class NativeSession {
             throw new WorkerFailure("prompt.too.long", String.valueOf(prompt.length), String.valueOf(nCtx));
         }
         job.prompt = prompt;
+        // Checked here, in Java: the library indexes its logit array with these ids without a bound check.
+        for (int id : r.biasTokens()) {
+            if (id < 0 || id >= nVocab) {
+                throw new WorkerFailure("bias.token", String.valueOf(id), String.valueOf(nVocab - 1));
+            }
+        }
+        if (r.logprobs() >= 0) {
+            job.logprobs = new ArrayList<>();
+        }
+        String grammar = Grammars.grammar(r.format(), r.schema());
+        if (r.toolsJson() != null && !r.toolsJson().isEmpty()) {
+            ToolCallParser.Format format = ToolCallParser.Format.detect(templates.source(), null);
+            job.tools = new ToolHold(format);
+            String forced = Grammars.toolGrammar(format, r.toolsJson(), r.toolChoice(), templates.source());
+            if (forced != null) {
+                grammar = forced;
+            }
+        }
+        if (grammar != null) {
+            // Reads only the vocabulary; null when llama.cpp's parser rejects the text (it logs why).
+            job.grammar = api.llama_sampler_init_grammar(vocab, grammar, "root");
+            if (job.grammar == null) {
+                throw new WorkerFailure("grammar.invalid", Grammars.firstLine(grammar));
+            }
+        }
     }
 
     private void start(Job job, Slot slot, int common) {
@@ -385,19 +421,51 @@ final class NativeSession {
         job.cached = reuse;
         job.limit = Math.min(r.maxTokens(), nCtx - job.prompt.length);
         job.stops = new StopMatcher(r.stop());
-        job.sampler = sampler(r, job.prompt);
+        job.sampler = sampler(r, job.prompt, job.grammar);
+        job.grammar = null;
         slot.history.truncate(reuse);
         slot.pending = false;
         slot.job = job;
     }
 
-    private Pointer sampler(Message.Generate r, int[] prompt) {
+    /**
+     * The sampler chain of one request: the grammar first (so that every later sampler, and the distribution,
+     * only sees tokens the grammar allows, as llama.cpp's common sampler arranges it), then the logit bias, the
+     * penalties (repeat, frequency, presence: one sampler), the truncations, the temperature and the draw. The
+     * chain takes ownership of {@code grammar}.
+     */
+    private Pointer sampler(Message.Generate r, int[] prompt, Pointer grammar) {
         SamplerChainParams.ByValue params = api.llama_sampler_chain_default_params();
         params.no_perf = TRUE;
         Pointer chain = api.llama_sampler_chain_init(params);
-        boolean penalties = r.repeatPenalty() > 0 && r.repeatPenalty() != 1f;
-        if (penalties) {
-            api.llama_sampler_chain_add(chain, api.llama_sampler_init_penalties(nVocab, 64, r.repeatPenalty(), 0f, 0f));
+        if (grammar != null) {
+            api.llama_sampler_chain_add(chain, grammar);
+        }
+        if (!r.biasTokens().isEmpty()) {
+            int n = r.biasTokens().size();
+            // struct llama_logit_bias { llama_token token; float bias; }: 8 bytes; the library copies the array.
+            com.sun.jna.Memory bias = new com.sun.jna.Memory(8L * n);
+            for (int i = 0; i < n; i++) {
+                bias.setInt(8L * i, r.biasTokens().get(i));
+                bias.setFloat(8L * i + 4, r.biasValues().get(i));
+            }
+            api.llama_sampler_chain_add(chain, api.llama_sampler_init_logit_bias(nVocab, n, bias));
+        }
+        boolean repeat = r.repeatPenalty() > 0 && r.repeatPenalty() != 1f;
+        if (repeat) {
+            Pointer penalty = api.llama_sampler_init_penalties(nVocab, 64, r.repeatPenalty(), 0f, 0f);
+            // The repeat penalty looks at the end of the prompt too, as llama-server's does. Fed to that sampler
+            // alone: a grammar given prompt tokens would reject them (and llama.cpp aborts on that).
+            for (int i = Math.max(0, prompt.length - 64); i < prompt.length; i++) {
+                api.llama_sampler_accept(penalty, prompt[i]);
+            }
+            api.llama_sampler_chain_add(chain, penalty);
+        }
+        if (r.frequencyPenalty() != 0f || r.presencePenalty() != 0f) {
+            // OpenAI's frequency and presence penalties count what the answer generated (its last 64 tokens here,
+            // llama.cpp's window), not the prompt: a sampler of their own, fed only by the chain.
+            api.llama_sampler_chain_add(chain, api.llama_sampler_init_penalties(nVocab, 64, 1f,
+                    r.frequencyPenalty(), r.presencePenalty()));
         }
         if (r.temperature() <= 0f) {
             api.llama_sampler_chain_add(chain, api.llama_sampler_init_greedy());
@@ -414,12 +482,6 @@ final class NativeSession {
             api.llama_sampler_chain_add(chain, api.llama_sampler_init_temp(r.temperature()));
             int seed = r.seeded() ? (int) r.seed() : (int) (System.nanoTime() ^ r.job());
             api.llama_sampler_chain_add(chain, api.llama_sampler_init_dist(seed));
-        }
-        if (penalties) {
-            // The repeat penalty looks at the end of the prompt too, as llama-server's does.
-            for (int i = Math.max(0, prompt.length - 64); i < prompt.length; i++) {
-                api.llama_sampler_accept(chain, prompt[i]);
-            }
         }
         return chain;
     }
@@ -566,10 +628,16 @@ final class NativeSession {
             fail(slot, "token.invalid", String.valueOf(token), String.valueOf(nVocab));
             return;
         }
+        if (job.logprobs != null) {
+            job.logprobs.add(logprobs(job, token));
+        }
         job.generated++;
         slot.history.add(token);
         slot.pending = true;
         String text = job.stops.accept(piece(job, token));
+        if (job.tools != null) {
+            text = job.tools.accept(text);
+        }
         if (!text.isEmpty()) {
             sink.token(job.request.job(), text);
         }
@@ -582,29 +650,82 @@ final class NativeSession {
         }
     }
 
+    /**
+     * The sampled token's log probability and the request's number of alternatives, from the raw logits of its
+     * position (the sampler chain worked on a copy; they are as the model gave them). Only for requests that ask:
+     * it reads the whole vocabulary's logits.
+     */
+    private Message.Logprob logprobs(Job job, int token) {
+        float[] logits = api.llama_get_logits_ith(context, job.outputIndex).getFloatArray(0, nVocab);
+        LogSoftmax distribution = new LogSoftmax(logits);
+        List<Message.Logprob> top = new ArrayList<>();
+        for (int id : distribution.top(job.request.logprobs())) {
+            top.add(new Message.Logprob(tokenBytes(job, id), (float) distribution.logprob(id), List.of()));
+        }
+        return new Message.Logprob(tokenBytes(job, token), (float) distribution.logprob(token), top);
+    }
+
+    /** A token's bytes as the answer shows it (control tokens spelled with tools, as {@link #piece}). */
+    private byte[] tokenBytes(Job job, int token) {
+        byte special = job.tools != null ? TRUE : FALSE;
+        byte[] buf = new byte[64];
+        int n = api.llama_token_to_piece(vocab, token, buf, buf.length, 0, special);
+        if (n < 0) {
+            buf = new byte[-n];
+            n = api.llama_token_to_piece(vocab, token, buf, buf.length, 0, special);
+        }
+        return Arrays.copyOf(buf, Math.max(0, n));
+    }
+
     /** Reused by the decode thread for every token's bytes; grown when a piece is longer. */
     private byte[] pieceBuffer = new byte[256];
 
     /** The text a token adds to its request's answer (whole UTF-8 characters only). */
     private String piece(Job job, int token) {
-        int n = api.llama_token_to_piece(vocab, token, pieceBuffer, pieceBuffer.length, 0, FALSE);
+        // With tools the call markup (<|python_tag|>, [TOOL_CALLS], <|channel|>: control tokens) must be seen.
+        byte special = job.tools != null ? TRUE : FALSE;
+        int n = api.llama_token_to_piece(vocab, token, pieceBuffer, pieceBuffer.length, 0, special);
         if (n < 0) {
             pieceBuffer = new byte[-n];
-            n = api.llama_token_to_piece(vocab, token, pieceBuffer, pieceBuffer.length, 0, FALSE);
+            n = api.llama_token_to_piece(vocab, token, pieceBuffer, pieceBuffer.length, 0, special);
         }
         return job.text.accept(pieceBuffer, Math.max(0, n));
     }
 
     private void finish(Slot slot, Message.Finish finish) {
         Job job = slot.job;
+        Message.ToolCalls toolCalls = null;
         if (finish != Message.Finish.CANCELLED || job.generated > 0) {
             String rest = job.stops.accept(job.text.flush());
             if (!job.stops.stopped()) {
                 rest += job.stops.flush();
             }
+            if (job.tools != null) {
+                rest = job.tools.accept(rest);
+                ToolCallParser.Parsed parsed = job.tools.finish();
+                rest += parsed.content();
+                if (!parsed.calls().isEmpty()) {
+                    List<String> names = new ArrayList<>();
+                    List<String> arguments = new ArrayList<>();
+                    for (ToolCallParser.Call call : parsed.calls()) {
+                        names.add(call.name());
+                        arguments.add(call.argumentsJson());
+                    }
+                    toolCalls = new Message.ToolCalls(job.request.job(), names, arguments);
+                    if (finish == Message.Finish.STOP) {
+                        finish = Message.Finish.TOOL_CALLS;
+                    }
+                }
+            }
             if (!rest.isEmpty()) {
                 sink.token(job.request.job(), rest);
             }
+        }
+        if (toolCalls != null) {
+            sink.reply(toolCalls);
+        }
+        if (job.logprobs != null) {
+            sink.reply(new Message.Logprobs(job.request.job(), job.logprobs));
         }
         release(slot);
         long total = System.nanoTime() - job.start;

@@ -39,12 +39,29 @@ final class Templates {
         }
     }
 
+    /** The model's template text (null or blank when it has none). */
+    String source() {
+        return source;
+    }
+
     String render(List<Message.Turn> turns) {
+        return render(turns, "");
+    }
+
+    /** With tools (a Generate's toolsJson): only the model's own template can show them. */
+    String render(List<Message.Turn> turns, String toolsJson) {
         warm();
+        boolean tools = toolsJson != null && !toolsJson.isEmpty();
+        if (tools && jinja == null) {
+            throw new WorkerFailure("tools.template");
+        }
         if (jinja != null) {
             try {
-                return jinja.render(turns);
+                return jinja.render(turns, toolsJson);
             } catch (WorkerFailure e) {
+                if (tools) {
+                    throw e;
+                }
                 if (!fallbackLogged) {
                     fallbackLogged = true;
                     System.err.println("terroir: the model's chat template failed (" + e.code() + " "

@@ -179,6 +179,29 @@ class LlamaCppBackendTest {
     }
 
     @Test
+    void logprobsAndLogitBiasOnTodaysEngineOnlyPenaltiesOnBoth() {
+        LlamaCppModel model = load(tiny, LoadOptions.defaults().withContextLength(128));
+        GenerationRequest withLogprobs = GenerationRequest.completion("the", Sampling.greedy(3)).withLogprobs(2);
+        GenerationRequest withBias = GenerationRequest.completion("the", Sampling.greedy(3)
+                .withLogitBias(java.util.Map.of(300, -100f)));
+        GenerationStats penalized = model.generate(GenerationRequest.completion("the", Sampling.greedy(3)
+                .withPresencePenalty(1f).withFrequencyPenalty(0.5f)), null).await();
+        assertEquals(3, penalized.generatedTokens());
+        if (engine() == Engine.CLASSIC) {
+            GenerationException lp = assertThrows(GenerationException.class,
+                    () -> model.generate(withLogprobs, null).await());
+            assertEquals(org.terroir.api.ErrorKind.UNSUPPORTED, lp.kind());
+            assertEquals("llamacpp.worker.classic.logprobs", lp.code());
+            GenerationException bias = assertThrows(GenerationException.class,
+                    () -> model.generate(withBias, null).await());
+            assertEquals("llamacpp.worker.classic.bias", bias.code());
+        } else {
+            assertEquals(3, model.generate(withLogprobs, null).await().logprobs().size());
+            assertEquals(3, model.generate(withBias, null).await().generatedTokens());
+        }
+    }
+
+    @Test
     void aSystemMessageAfterTheFirstIsRefused() {
         LlamaCppModel model = load(tiny, LoadOptions.defaults().withContextLength(128));
         GenerationException e = assertThrows(GenerationException.class, () -> model.generate(GenerationRequest.chat(

@@ -30,6 +30,8 @@ class ChannelTest {
                 new Message.Generate(9, List.of(new Message.Turn("system", "Be brief."), new Message.Turn("user", "Hi")),
                         null, 32, 0.7f, 40, 0.95f, 0.05f, 1.1f, true, -3L, List.of("\n\n", "END")),
                 new Message.Generate(10, List.of(), "Once upon a time", 8, 0f, 0, 1f, 0f, 1f, false, 0L, List.of()),
+                new Message.Generate(13, List.of(), "x", 8, 0f, 0, 1f, 0f, 1f, false, 0L, List.of(), 0, "", "", "auto",
+                        0.5f, -1.5f, List.of(7, 300), List.of(-100f, 42.5f), 20),
                 new Message.Cancel(9),
                 new Message.Tokenize(11, "text"),
                 new Message.Embed(12, List.of("a", "b")),
@@ -47,6 +49,23 @@ class ChannelTest {
         assertEquals(2, embeddings.job());
         assertArrayEquals(new float[] {0.5f, -1f}, embeddings.vectors().get(0));
         assertEquals(0, embeddings.vectors().get(1).length);
+    }
+
+    @Test
+    void logprobsSurviveTheTrip() throws IOException {
+        Message.Logprob alt = new Message.Logprob(new byte[] {(byte) 0xF0, (byte) 0x9F}, -2.25f, List.of());
+        Message.Logprobs sent = new Message.Logprobs(5, List.of(
+                new Message.Logprob(" the".getBytes(java.nio.charset.StandardCharsets.UTF_8), -0.5f, List.of(alt)),
+                new Message.Logprob(new byte[0], Float.NEGATIVE_INFINITY, List.of())));
+        Message.Logprobs received = (Message.Logprobs) roundTrip(List.of(sent)).get(0);
+        assertEquals(5, received.job());
+        assertEquals(2, received.tokens().size());
+        assertArrayEquals(" the".getBytes(java.nio.charset.StandardCharsets.UTF_8), received.tokens().get(0).bytes());
+        assertEquals(-0.5f, received.tokens().get(0).logprob());
+        assertArrayEquals(alt.bytes(), received.tokens().get(0).top().get(0).bytes());
+        assertEquals(-2.25f, received.tokens().get(0).top().get(0).logprob());
+        assertEquals(Float.NEGATIVE_INFINITY, received.tokens().get(1).logprob());
+        assertEquals(0, received.tokens().get(1).top().size());
     }
 
     @Test

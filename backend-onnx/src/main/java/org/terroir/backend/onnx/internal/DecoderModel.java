@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.terroir.api.ErrorKind;
 import org.terroir.api.ModelDescriptor;
 import org.terroir.api.TerroirException;
 import org.terroir.api.inference.FinishReason;
@@ -20,6 +21,8 @@ import org.terroir.api.inference.Generation;
 import org.terroir.api.inference.GenerationException;
 import org.terroir.api.inference.GenerationRequest;
 import org.terroir.api.inference.GenerationStats;
+import org.terroir.api.inference.ResponseFormat;
+import org.terroir.api.inference.ToolChoice;
 import org.terroir.api.inference.TokenListener;
 import org.terroir.lib.onnxruntime.HfTokenizer;
 
@@ -102,6 +105,12 @@ final class DecoderModel extends OnnxModel {
     @Override
     public Generation generate(GenerationRequest request, TokenListener listener) {
         Run run = new Run(request, listener == null ? TokenListener.NONE : listener);
+        String unsupported = unsupported(request);
+        if (unsupported != null) {
+            run.result.completeExceptionally(new GenerationException(ErrorKind.UNSUPPORTED, "onnx." + unsupported,
+                    Messages.get("onnx." + unsupported, descriptor.name())));
+            return run;
+        }
         if (isClosed()) {
             run.result.completeExceptionally(closedError());
             return run;
@@ -127,6 +136,24 @@ final class DecoderModel extends OnnxModel {
             run.result.completeExceptionally(closedError());
         }
         return run;
+    }
+
+    /**
+     * What this backend cannot do yet, as a message key suffix, or null: tools (unless tool_choice is none, when
+     * they are not used), a JSON response format, log probabilities. Refused rather than ignored, so that a
+     * caller never gets free text where it asked for JSON or a tool call.
+     */
+    private static String unsupported(GenerationRequest request) {
+        if (!request.tools().isEmpty() && request.toolChoice().mode() != ToolChoice.Mode.NONE) {
+            return "tools.unsupported";
+        }
+        if (request.responseFormat().type() != ResponseFormat.Type.TEXT) {
+            return "format.unsupported";
+        }
+        if (request.logprobs() >= 0) {
+            return "logprobs.unsupported";
+        }
+        return null;
     }
 
     private GenerationException closedError() {

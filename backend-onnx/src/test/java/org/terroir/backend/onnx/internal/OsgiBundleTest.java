@@ -24,7 +24,7 @@ import org.osgi.util.tracker.ServiceTracker;
 import org.terroir.testkit.onnx.MiniLm;
 
 /**
- * The bundles as the platform runs them: Felix with SCR, the api, JNA, lib-onnxruntime and this backend. Proves
+ * The bundles as the platform runs them: Felix with SCR, the api, JNA, Gson, lib-onnxruntime and this backend. Proves
  * that lib-onnxruntime resolves with its natives declared, that ONNX Runtime and the DJL tokenizer find and load
  * their native libraries through a bundle class loader (offline), that the backend service works there, and
  * that the backend bundle can be stopped (its models are freed), updated and started again.
@@ -48,6 +48,11 @@ class OsgiBundleTest {
                     org.terroir.lib.onnxruntime.HfTokenizer.class, org.osgi.util.function.Function.class,
                     org.osgi.util.promise.Promise.class, org.osgi.service.component.ComponentConstants.class,
                     org.apache.felix.scr.info.ScrInfo.class, OnnxBackend.class)) {
+                if (anchor == OnnxBackend.class) {
+                    // Gson's own jar: its classes are also inside lib-onnxruntime (private there), so no class of it
+                    // can point to the jar.
+                    bundles.add(context.installBundle(classPathJar("gson-")));
+                }
                 bundles.add(context.installBundle(location(anchor)));
             }
             for (Bundle b : bundles) {
@@ -102,6 +107,17 @@ class OsgiBundleTest {
             framework.stop();
             framework.waitForStop(10_000);
         }
+    }
+
+    /** The jar of the test class path whose file name starts with {@code prefix}. */
+    private static String classPathJar(String prefix) {
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path path = Path.of(entry);
+            if (path.getFileName() != null && path.getFileName().toString().startsWith(prefix)) {
+                return path.toUri().toString();
+            }
+        }
+        throw new AssertionError("no " + prefix + "*.jar on the test class path");
     }
 
     /** The jar (or, in a reactor build, the bnd-processed classes folder) a class comes from. */

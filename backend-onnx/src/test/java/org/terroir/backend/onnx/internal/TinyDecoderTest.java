@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.terroir.api.ErrorKind;
 import org.terroir.api.ModelDescriptor;
 import org.terroir.api.TerroirException;
 import org.terroir.api.inference.ChatMessage;
@@ -26,7 +27,11 @@ import org.terroir.api.inference.GenerationRequest;
 import org.terroir.api.inference.GenerationStats;
 import org.terroir.api.inference.LoadOptions;
 import org.terroir.api.inference.LoadedModel;
+import org.terroir.api.inference.GenerationException;
+import org.terroir.api.inference.ResponseFormat;
 import org.terroir.api.inference.Sampling;
+import org.terroir.api.inference.ToolChoice;
+import org.terroir.api.inference.ToolDefinition;
 import org.terroir.lib.onnxruntime.HfTokenizer;
 import org.terroir.testkit.onnx.TinyDecoder;
 
@@ -68,6 +73,21 @@ class TinyDecoderTest {
         assertEquals(256, loaded.contextLength());
         assertTrue(!loaded.supportsEmbeddings());
         assertThrows(TerroirException.class, () -> loaded.embed(List.of("x")));
+    }
+
+    @Test
+    void toolsJsonFormatsAndLogprobsAreRefusedAsUnsupported() {
+        GenerationRequest plain = GenerationRequest.chat(List.of(ChatMessage.user(PROMPT)), Sampling.greedy(2));
+        ToolDefinition tool = new ToolDefinition("weather", "The weather", "{\"type\":\"object\"}");
+        for (GenerationRequest request : List.of(plain.withTools(List.of(tool), ToolChoice.AUTO),
+                plain.withResponseFormat(ResponseFormat.JSON_OBJECT), plain.withLogprobs(0))) {
+            GenerationException e = assertThrows(GenerationException.class, () -> loaded.generate(request, null).await());
+            assertEquals(ErrorKind.UNSUPPORTED, e.kind());
+            assertTrue(e.getMessage().contains("ONNX"), e.getMessage());
+        }
+        // tool_choice none: the tools are not used, the request runs
+        assertEquals(2, loaded.generate(plain.withTools(List.of(tool), ToolChoice.NONE), null).await()
+                .generatedTokens());
     }
 
     @Test

@@ -39,6 +39,7 @@ import org.terroir.api.catalog.LibraryModel;
 import org.terroir.api.catalog.ModelFile;
 import org.terroir.catalog.internal.Msg;
 import org.terroir.catalog.internal.hub.HubClient;
+import org.terroir.catalog.internal.hub.Retries;
 import org.terroir.catalog.internal.hub.RemoteFile;
 import org.terroir.catalog.internal.library.ModelStore;
 
@@ -52,7 +53,6 @@ public final class FileDownloader implements Downloader, AutoCloseable {
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d+)-(\\d+)/(\\d+|\\*)");
     private static final long SPACE_CHECK_EVERY = 16L << 20;
     private static final long PROGRESS_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final HubClient hub;
     private final ModelStore store;
@@ -67,6 +67,11 @@ public final class FileDownloader implements Downloader, AutoCloseable {
      * @param marginBytes   free space to leave on top of the file's remaining bytes
      * @param maxConcurrent downloads at once; more wait in a queue
      */
+    /** The catalog's one retry rule, with the Hub's current settings. */
+    private Retries retries() {
+        return new Retries(hub.settings());
+    }
+
     public FileDownloader(HubClient hub, ModelStore store, FreeSpace space, long marginBytes, int maxConcurrent) {
         this.hub = hub;
         this.store = store;
@@ -330,10 +335,10 @@ public final class FileDownloader implements Downloader, AutoCloseable {
                     stalled = false;
                     have = partLength(part, have);
                     failures = have > before ? 1 : failures + 1; // progress resets the budget
-                    if (failures > hub.settings().maxRetries()) {
+                    if (!retries().allowed(failures)) {
                         throw Msg.error(e, "download.gave-up", repo + "/" + file, failures, Msg.size(have), why);
                     }
-                    Duration wait = backoff(failures);
+                    Duration wait = retries().delay(failures, java.util.Optional.empty());
                     emit(have, size, DownloadState.RETRYING,
                             Msg.text("download.retrying", why, wait.toMillis() / 1000.0, failures,
                                     hub.settings().maxRetries()), true);
@@ -472,11 +477,6 @@ public final class FileDownloader implements Downloader, AutoCloseable {
         private boolean retryable(TerroirException e) {
             return e.code().equals("hub.unreachable") || e.code().equals("hub.server-error")
                     || e.code().equals("hub.rate-limited") || e.code().equals("hub.interrupted");
-        }
-
-        private Duration backoff(int failures) {
-            long ms = hub.settings().retryBase().toMillis() << Math.min(20, failures - 1);
-            return Duration.ofMillis(Math.min(ms, MAX_BACKOFF.toMillis()));
         }
 
         private void sleep(Duration d, long have) {

@@ -38,7 +38,7 @@ public final class FitJudge {
     /** Whether some engine installed here loads an architecture; null: nobody can tell. */
     private volatile java.util.function.Function<String, Boolean> engines = arch -> null;
 
-    /** Tells the judge which architectures the installed engines load (see HubCatalogComponent). */
+    /** Tells the judge which architectures the installed engines load (see HuggingFaceCatalog). */
     public void engines(java.util.function.Function<String, Boolean> loads) {
         this.engines = loads == null ? arch -> null : loads;
     }

@@ -13,8 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -48,7 +46,6 @@ public final class HubClient {
     private static final Pattern LINK_NEXT = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final int MAX_REDIRECTS = 5;
-    private static final long MAX_RETRY_AFTER_SECONDS = 120;
 
     private final HubSettings settings;
     private final HttpClient http;
@@ -292,10 +289,11 @@ public final class HubClient {
             }
             int status = r.statusCode();
             if (status == 429) {
-                long wait = retryAfterSeconds(r.headers());
-                if (attempt++ < settings.maxRetries() && wait <= MAX_RETRY_AFTER_SECONDS) {
+                Optional<Duration> wait = Optional.of(Retries.retryAfter(r.headers()));
+                Retries retries = new Retries(settings);
+                if (retries.allowed(++attempt, wait)) {
                     closeBody(r);
-                    sleep(Duration.ofSeconds(Math.max(1, wait)));
+                    sleep(retries.delay(attempt, wait));
                     continue;
                 }
             }
@@ -308,17 +306,7 @@ public final class HubClient {
     }
 
     static long retryAfterSeconds(HttpHeaders headers) {
-        String v = headers.firstValue("Retry-After").orElse("1").trim();
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            try {
-                ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
-                return Math.max(1, Duration.between(ZonedDateTime.now(at.getZone()), at).toSeconds());
-            } catch (RuntimeException e2) {
-                return 1;
-            }
-        }
+        return Retries.retryAfter(headers).toSeconds();
     }
 
     private static void sleep(Duration d) {

@@ -16,7 +16,7 @@ import org.terroir.api.catalog.FitBadge;
 import org.terroir.api.catalog.ModelFile;
 import org.terroir.api.catalog.SearchQuery;
 import org.terroir.catalog.internal.Fixtures;
-import org.terroir.hardware.internal.HardwareAdvisorImpl;
+import org.terroir.hardware.internal.ProbingHardwareAdvisor;
 import org.terroir.testkit.gguf.TensorType;
 import org.terroir.testkit.hub.ImitationHub;
 
@@ -25,7 +25,7 @@ class HubCatalogTest {
     @TempDir
     Path tmp;
     private ImitationHub hub;
-    private final HardwareAdvisorImpl advisor = new HardwareAdvisorImpl();
+    private final ProbingHardwareAdvisor advisor = new ProbingHardwareAdvisor();
     private byte[] q8;
 
     @BeforeEach

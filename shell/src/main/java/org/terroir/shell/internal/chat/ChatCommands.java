@@ -28,23 +28,68 @@ public class ChatCommands {
     @Reference
     private ChatService chat;
 
+    @Reference(cardinality = org.osgi.service.component.annotations.ReferenceCardinality.OPTIONAL,
+            policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC,
+            policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
+    private volatile org.terroir.api.inference.ModelManager models;
+    @Reference(cardinality = org.osgi.service.component.annotations.ReferenceCardinality.OPTIONAL,
+            policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC,
+            policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
+    private volatile org.terroir.api.catalog.ModelLibrary library;
+    @Reference(cardinality = org.osgi.service.component.annotations.ReferenceCardinality.OPTIONAL,
+            policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC,
+            policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
+    private volatile org.terroir.api.chat.ChatDocuments documents;
+    /** The CO2e of an answer's energy, when the hardware bundle offers it. */
+    @Reference(cardinality = org.osgi.service.component.annotations.ReferenceCardinality.OPTIONAL,
+            policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC,
+            policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
+    private volatile org.terroir.api.energy.CarbonCalculator carbon;
+
+    /**
+     * A model named with {@code -m} is checked before a conversation is created: loaded, in the library or a file
+     * here; else an error that says what to do next, and no empty conversation left behind.
+     */
+    void knownModel(String model) {
+        org.terroir.api.inference.ModelManager m = models;
+        org.terroir.api.catalog.ModelLibrary lib = library;
+        if (m == null && lib == null) {
+            return; // nothing to check against: the chat service answers
+        }
+        boolean loaded = m != null && m.loaded().stream().anyMatch(i -> i.id().equals(model));
+        boolean inLibrary = lib != null && lib.find(model).isPresent();
+        boolean file;
+        try {
+            file = java.nio.file.Files.exists(java.nio.file.Path.of(model));
+        } catch (java.nio.file.InvalidPathException e) {
+            file = false;
+        }
+        if (!loaded && !inLibrary && !file) {
+            throw new org.terroir.api.TerroirException(org.terroir.api.ErrorKind.NOT_FOUND, "chat.model.unknown",
+                    ChatTexts.TEXTS.get("chat.model.unknown", model));
+        }
+    }
+
     @Descriptor("chat with a model interactively; the history is kept (/help inside for commands)")
     public void chat(CommandSession session,
             @Descriptor("model to answer with (default: the current one)")
             @Parameter(names = {"-m", "--model"}, absentValue = "") String model,
             @Descriptor("continue this conversation (see: conversations)")
             @Parameter(names = {"-c", "--conversation"}, absentValue = "") String conversation,
-            @Descriptor("preset: assistant, grammar, summary, translation, email, brainstorm")
+            @Descriptor("preset: its id (preset list shows them: minutes, press-release, leaflet…)")
             @Parameter(names = {"-p", "--preset"}, absentValue = "") String preset) throws IOException {
+        if (!model.isBlank()) {
+            knownModel(model.strip());
+        }
         Object shared = session.get(TERMINAL_VARIABLE);
         if (shared instanceof Terminal terminal) {
-            new ChatRepl(chat, terminal).run(blankToNull(conversation), blankToNull(model), blankToNull(preset));
+            new ChatRepl(chat, documents, carbon, terminal).run(blankToNull(conversation), blankToNull(model), blankToNull(preset));
             return;
         }
         // no interactive console (a script, a remote session): a plain terminal over the session's streams
         try (Terminal terminal = new DumbTerminal("terroir-chat", Terminal.TYPE_DUMB, session.getKeyboard(),
                 session.getConsole(), StandardCharsets.UTF_8)) {
-            new ChatRepl(chat, terminal).run(blankToNull(conversation), blankToNull(model), blankToNull(preset));
+            new ChatRepl(chat, documents, carbon, terminal).run(blankToNull(conversation), blankToNull(model), blankToNull(preset));
         }
     }
 
@@ -70,7 +115,7 @@ public class ChatCommands {
     @Descriptor("show the messages of a conversation with the statistics of each answer")
     public void history(CommandSession session, @Descriptor("conversation id (see: conversations)") String id) {
         Conversation c = require(id);
-        Transcript.messages(writer(session), c, chat.messages(c.id()));
+        Transcript.messages(writer(session), c, chat.messages(c.id()), carbon);
     }
 
     @Descriptor("export a conversation to Markdown or JSON")

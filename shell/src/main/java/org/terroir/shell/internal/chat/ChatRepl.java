@@ -37,10 +37,20 @@ public final class ChatRepl {
     private final Terminal terminal;
     private final PrintWriter out;
     private final LineReader reader;
+    private final org.terroir.api.chat.ChatDocuments documents;
+    private final org.terroir.api.energy.CarbonCalculator carbon;
     private String conversationId;
 
     public ChatRepl(ChatService chat, Terminal terminal) {
+        this(chat, null, null, terminal);
+    }
+
+    /** With documents: /attach, /docs, /detach, /summarize, and the sources shown after an answer. */
+    public ChatRepl(ChatService chat, org.terroir.api.chat.ChatDocuments documents,
+            org.terroir.api.energy.CarbonCalculator carbon, Terminal terminal) {
         this.chat = chat;
+        this.documents = documents;
+        this.carbon = carbon;
         this.terminal = terminal;
         this.out = terminal.writer();
         // its own reader, so the chat's lines do not end up in the shell's command history
@@ -115,10 +125,15 @@ public final class ChatRepl {
     }
 
     private void answer(String text) {
+        answer(text, null);
+    }
+
+    /** Streams an answer to {@code text}, or the summary of the document {@code summarized} when not null. */
+    private void answer(String text, String summarized) {
         Thread.interrupted(); // a Ctrl-C that arrived at the prompt is not meant for this answer
         String prefix = ChatTexts.get("role.assistant") + " ";
         java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
-        ChatTurn turn = chat.send(conversationId, text, new ChatListener() {
+        ChatListener listener = new ChatListener() {
             @Override
             public void onToken(String token) {
                 // the prefix comes with the first token, after any notice and only if sending worked
@@ -134,7 +149,16 @@ public final class ChatRepl {
                 out.println(ChatTexts.get("context.trimmed", dropped));
                 out.flush();
             }
-        });
+
+            @Override
+            public void onProgress(int part, int parts) {
+                out.println(part <= parts ? org.terroir.shell.internal.documents.DocumentTexts.get("summary.progress",
+                        part, parts) : org.terroir.shell.internal.documents.DocumentTexts.get("summary.combining", parts));
+                out.flush();
+            }
+        };
+        ChatTurn turn = summarized == null ? chat.send(conversationId, text, listener)
+                : documents().summarize(conversationId, summarized, listener);
         // Ctrl-C stops this answer; the shell's own handler (which would interrupt the whole command) comes back
         SignalHandler previous = terminal.handle(Signal.INT, signal -> turn.cancel());
         try {
@@ -153,7 +177,10 @@ public final class ChatRepl {
             if (reply.stats().finishReason() == FinishReason.CANCELLED) {
                 out.println(ChatTexts.get("answer.stopped"));
             }
-            out.println(ChatTexts.statsLine(reply.stats()));
+            out.println(ChatTexts.statsLine(reply.stats(), carbon));
+            if (!reply.message().citations().isEmpty()) {
+                out.println(org.terroir.shell.internal.documents.DocumentTexts.sources(reply.message().citations()));
+            }
         } catch (ExecutionException e) {
             out.println();
             out.println(ChatTexts.get("error", e.getCause().getMessage()));
@@ -207,7 +234,7 @@ public final class ChatRepl {
                     out.println(ChatTexts.get("model.set", arg));
                 }
             }
-            case "/history" -> Transcript.messages(out, current(), chat.messages(conversationId));
+            case "/history" -> Transcript.messages(out, current(), chat.messages(conversationId), carbon);
             case "/export" -> export(arg);
             case "/title", "/rename" -> {
                 if (!arg.isEmpty()) {
@@ -215,9 +242,32 @@ public final class ChatRepl {
                 }
                 Transcript.header(out, current());
             }
+            case "/attach" -> out.println(org.terroir.shell.internal.documents.DocumentTexts.get("attached",
+                    org.terroir.shell.internal.documents.DocumentTexts.line(documents().attach(conversationId,
+                            org.terroir.shell.internal.documents.DocumentTexts.file(arg)))));
+            case "/docs" -> {
+                var docs = documents().documents(conversationId);
+                if (docs.isEmpty()) {
+                    out.println(org.terroir.shell.internal.documents.DocumentTexts.get("documents.none"));
+                }
+                docs.forEach(d -> out.println("  " + org.terroir.shell.internal.documents.DocumentTexts.line(d)));
+                documents().collection(conversationId).ifPresent(c -> out.println(
+                        org.terroir.shell.internal.documents.DocumentTexts.get("uses", c)));
+            }
+            case "/detach" -> out.println(org.terroir.shell.internal.documents.DocumentTexts.get(
+                    documents().detach(conversationId, arg) ? "removed" : "absent", arg));
+            case "/summarize", "/summarise", "/resume", "/résumer" -> answer(null, arg);
             default -> out.println(ChatTexts.get("command.unknown", name));
         }
         return true;
+    }
+
+    private org.terroir.api.chat.ChatDocuments documents() {
+        if (documents == null) {
+            throw new TerroirException(org.terroir.api.ErrorKind.UNSUPPORTED, "chat.documents.unavailable",
+                    ChatTexts.get("documents.unavailable"));
+        }
+        return documents;
     }
 
     private Conversation current() {

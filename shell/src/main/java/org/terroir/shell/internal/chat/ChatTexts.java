@@ -25,8 +25,9 @@ final class ChatTexts {
     }
 
     /** The line shown after an answer. */
-    static String statsLine(AnswerStats s) {
+    static String statsLine(AnswerStats s, org.terroir.api.energy.CarbonCalculator carbon) {
         return get("stats", s.generatedTokens(), s.tokensPerSecond(), Math.round(s.timeToFirstTokenMs()),
-                s.promptTokens(), get("finish." + s.finishReason().name().toLowerCase(Locale.ROOT)));
+                s.promptTokens(), get("finish." + s.finishReason().name().toLowerCase(Locale.ROOT)))
+                + org.terroir.shell.internal.energy.EnergyText.suffix(s.energy(), carbon);
     }
 }

@@ -21,7 +21,8 @@ final class Transcript {
                 c.presetId() == null ? "-" : c.presetId()));
     }
 
-    static void messages(PrintWriter out, Conversation c, List<StoredMessage> messages) {
+    static void messages(PrintWriter out, Conversation c, List<StoredMessage> messages,
+            org.terroir.api.energy.CarbonCalculator carbon) {
         header(out, c);
         if (c.systemPrompt() != null && !c.systemPrompt().isBlank()) {
             out.println(ChatTexts.get("role.system") + " " + c.systemPrompt());
@@ -35,7 +36,7 @@ final class Transcript {
             if (!m.complete()) {
                 out.println(ChatTexts.get("history.incomplete"));
             } else if (m.stats() != null) {
-                out.println(ChatTexts.statsLine(m.stats()));
+                out.println(ChatTexts.statsLine(m.stats(), carbon));
             }
         }
         out.flush();

@@ -3,14 +3,25 @@ package org.terroir.shell.internal.hardware;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.terroir.api.TerroirException;
+import org.terroir.api.catalog.CatalogEntry;
+import org.terroir.api.catalog.FitBadge;
+import org.terroir.api.catalog.ModelCatalog;
+import org.terroir.api.catalog.ModelFile;
+import org.terroir.api.catalog.ModelKind;
+import org.terroir.api.catalog.SearchQuery;
 import org.terroir.api.hardware.EstimateOptions;
 import org.terroir.api.hardware.Figure;
 import org.terroir.api.hardware.Fit;
@@ -21,6 +32,7 @@ import org.terroir.api.hardware.MemoryEstimate;
 import org.terroir.api.hardware.MemorySplit;
 import org.terroir.api.hardware.TierAdvice;
 import org.terroir.api.i18n.Texts;
+import org.terroir.shell.internal.Sizes;
 
 /** {@code hw}: what this machine has and can run; {@code fit}: whether a model file fits it. */
 @Component(service = HardwareCommands.class, property = {"osgi.command.scope=terroir",
@@ -31,14 +43,102 @@ public class HardwareCommands {
     @Reference
     HardwareAdvisor advisor;
 
-    @Descriptor("show this machine: CPU, memory, GPUs, free disk (with where each figure came from), its tier and "
-            + "what to try first")
+    /** The embedded starter list (offline): what hw proposes to pull first. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            target = "(" + ModelCatalog.CATALOG_ID + "=starter)")
+    volatile ModelCatalog starter;
+
+    @Descriptor("show this machine in plain words: memory, processor, graphics card, free disk, the model sizes it "
+            + "can run and the pull commands of models to try first")
     public void hw(CommandSession session,
             @Descriptor("probe again instead of using the cached profile")
-            @Parameter(names = {"--refresh"}, presentValue = "true", absentValue = "false") boolean refresh) {
-        print(session.getConsole(), refresh);
+            @Parameter(names = {"--refresh"}, presentValue = "true", absentValue = "false") boolean refresh,
+            @Descriptor("the technical figures: where each one came from, instruction sets, container limit")
+            @Parameter(names = {"--details"}, presentValue = "true", absentValue = "false") boolean details) {
+        if (details) {
+            print(session.getConsole(), refresh);
+        } else {
+            plain(session.getConsole(), refresh);
+        }
     }
 
+    /** What a person needs: the figures in words and decimal units, the tier, and commands to copy. */
+    void plain(PrintStream out, boolean refresh) {
+        HardwareProfile p = refresh ? advisor.reprobe() : advisor.profile();
+        out.println(TEXTS.get("plain.title"));
+        long ramTotal = p.ramTotal().known() ? p.ramTotal().value() : -1;
+        long limit = p.memoryLimit().known() ? p.memoryLimit().value() : -1;
+        long usable = limit > 0 && (ramTotal < 0 || limit < ramTotal) ? limit : ramTotal;
+        if (usable < 0) {
+            out.println(TEXTS.get("plain.ram.unknown"));
+        } else if (p.ramAvailable().known()) {
+            out.println(TEXTS.get(usable == limit ? "plain.ram.limited" : "plain.ram", Sizes.human(usable),
+                    Sizes.human(Math.min(usable, p.ramAvailable().value()))));
+        } else {
+            out.println(TEXTS.get("plain.ram.total", Sizes.human(usable)));
+        }
+        out.println(TEXTS.get("plain.cpu", p.cpuModel(), p.physicalCores().known() ? p.physicalCores().value() : "?"));
+        if (p.gpus().isEmpty()) {
+            out.println(TEXTS.get("plain.gpu.none"));
+        }
+        for (GpuInfo g : p.gpus()) {
+            String memory = g.vramTotal().known() ? Sizes.human(g.vramTotal().value()) : TEXTS.get("hw.unknown");
+            out.println(TEXTS.get(g.unifiedMemory() ? "plain.gpu.unified" : "plain.gpu", g.name(), memory));
+        }
+        out.println(p.diskFree().known() ? TEXTS.get("plain.disk", Sizes.human(p.diskFree().value()), p.modelsDir())
+                : TEXTS.get("plain.disk.unknown", p.modelsDir()));
+        TierAdvice a = advisor.advice(Texts.locale());
+        out.println();
+        out.println(TEXTS.get("plain.tier", a.modelSizes(), a.hardware()));
+        out.println(TEXTS.get("plain.tasks", String.join(", ", a.tasks())));
+        List<String[]> picks = picks(p);
+        out.println();
+        if (picks.isEmpty()) {
+            out.println(TEXTS.get("plain.try.text", a.tryFirst()));
+            out.println(TEXTS.get("plain.try.search"));
+        } else {
+            out.println(TEXTS.get("plain.try"));
+            int width = picks.stream().mapToInt(x -> x[0].length()).max().orElse(0);
+            for (String[] pick : picks) {
+                out.println("  " + pick[0] + " ".repeat(width - pick[0].length()) + "   " + pick[1]);
+            }
+            out.println(TEXTS.get("plain.try.next"));
+        }
+        out.println(TEXTS.get("plain.details"));
+    }
+
+    /**
+     * Up to three chat models of the starter list that fit this machine, lightest first, each as the pull command to
+     * type and its size; none when the starter list is absent (hw then shows the tier's advice as text).
+     */
+    private List<String[]> picks(HardwareProfile p) {
+        ModelCatalog catalog = starter;
+        if (catalog == null) {
+            return List.of();
+        }
+        List<CatalogEntry> entries;
+        try {
+            entries = new ArrayList<>(catalog.search(new SearchQuery("", null, 100, null, true)).entries());
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+        long disk = p.diskFree().known() ? p.diskFree().value() : Long.MAX_VALUE;
+        List<String[]> picks = new ArrayList<>();
+        entries.stream().filter(e -> e.kind() == ModelKind.CHAT && e.fit() == FitBadge.FITS)
+                .map(e -> Map.entry(e, e.file(e.recommendedFile() == null ? "" : e.recommendedFile()).orElse(null)))
+                .filter(x -> x.getValue() != null && x.getValue().sizeBytes() > 0 && x.getValue().sizeBytes() < disk)
+                .sorted(Comparator.comparingLong(x -> x.getValue().sizeBytes()))
+                .limit(3)
+                .forEach(x -> {
+                    ModelFile f = x.getValue();
+                    String ref = f.quantization() == null ? x.getKey().repo() + "/" + f.name()
+                            : x.getKey().repo() + ":" + f.quantization();
+                    picks.add(new String[] {"pull " + ref, TEXTS.get("plain.try.size", Sizes.human(f.sizeBytes()))});
+                });
+        return picks;
+    }
+
+    /** The technical view ({@code hw --details}): every figure with where it came from. */
     void print(PrintStream out, boolean refresh) {
         HardwareProfile p = refresh ? advisor.reprobe() : advisor.profile();
         out.println(TEXTS.get("hw.title"));

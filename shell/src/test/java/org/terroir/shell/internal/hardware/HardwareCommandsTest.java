@@ -15,6 +15,13 @@ import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.terroir.api.catalog.CatalogEntry;
+import org.terroir.api.catalog.FitBadge;
+import org.terroir.api.catalog.ModelCatalog;
+import org.terroir.api.catalog.ModelFile;
+import org.terroir.api.catalog.ModelKind;
+import org.terroir.api.catalog.SearchPage;
+import org.terroir.api.catalog.SearchQuery;
 import org.terroir.api.hardware.EstimateOptions;
 import org.terroir.api.hardware.Figure;
 import org.terroir.api.hardware.Fit;
@@ -60,6 +67,58 @@ class HardwareCommandsTest {
         String fr = run("fr", out -> c.print(out, false));
         assertTrue(fr.contains("24,0 GiB [nvidia-smi]"), fr);
         assertTrue(fr.contains("À essayer d'abord"), fr);
+    }
+
+    @Test
+    void hwSpeaksPlainlyAndGivesPullCommandsToCopy() {
+        HardwareCommands c = new HardwareCommands();
+        c.advisor = new FixedAdvisor();
+        c.starter = new Starter();
+        String en = run("en", out -> c.plain(out, false));
+        assertTrue(en.contains("8.59 GB allowed to Terroir (a container limit), of which 8.59 GB free now"), en);
+        assertTrue(en.contains("RTX with 25.8 GB of its own memory"), en);
+        assertTrue(!en.contains("[OSHI]") && !en.contains("AVX2") && !en.contains("GiB"), "no sources, flags, GiB: " + en);
+        // Chat models that fit, lightest first, as commands; the embedding model and the one too large left out.
+        int small = en.indexOf("pull acme/Small-GGUF:Q4_K_M");
+        int medium = en.indexOf("pull acme/Medium-GGUF:Q4_K_M");
+        assertTrue(small > 0 && medium > small, en);
+        assertTrue(!en.contains("Embed") && !en.contains("Huge"), en);
+        assertTrue(en.contains("about 2.50 GB to download"), en);
+        assertTrue(en.contains("hw --details"), en);
+        String fr = run("fr", out -> c.plain(out, false));
+        assertTrue(fr.contains("Carte graphique : RTX avec 25,8 Go de mémoire propre"), fr);
+        assertTrue(fr.contains("environ 2,50 Go à télécharger"), fr);
+        assertTrue(fr.contains("Pour commencer, copiez une de ces commandes"), fr);
+        // Without the starter list, the tier's advice as text and the way to search.
+        c.starter = null;
+        String none = run("en", out -> c.plain(out, false));
+        assertTrue(none.contains("To try first: small model") && none.contains("pull <name>"), none);
+    }
+
+    private static final class Starter implements ModelCatalog {
+        @Override
+        public String id() {
+            return "starter";
+        }
+
+        private static CatalogEntry entry(String repo, ModelKind kind, long size, FitBadge fit) {
+            ModelFile f = new ModelFile(repo.substring(5) + "-Q4_K_M.gguf", "Q4_K_M", size, null, fit, "");
+            return new CatalogEntry(repo, "acme", -1, -1, 0, List.of(f), false, false, kind, f.name(), "", null,
+                    false, fit, "starter");
+        }
+
+        @Override
+        public SearchPage search(SearchQuery query) {
+            return new SearchPage(List.of(entry("acme/Medium-GGUF", ModelKind.CHAT, 5_000_000_000L, FitBadge.FITS),
+                    entry("acme/Huge-GGUF", ModelKind.CHAT, 40_000_000_000L, FitBadge.TOO_LARGE),
+                    entry("acme/Embed-GGUF", ModelKind.EMBEDDING, 100_000_000L, FitBadge.FITS),
+                    entry("acme/Small-GGUF", ModelKind.CHAT, 2_500_000_000L, FitBadge.FITS)), null);
+        }
+
+        @Override
+        public CatalogEntry describe(String repo, boolean checkFit) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     @Test

@@ -2,17 +2,25 @@ package org.terroir.shell.internal.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
+import org.terroir.api.ErrorKind;
+import org.terroir.api.TerroirException;
+import org.terroir.api.web.KeyLimits;
 import org.terroir.api.web.WebStatus;
 
 class WebMessagesTest {
@@ -38,6 +46,22 @@ class WebMessagesTest {
         assertTrue(open.contains("needs a key (2 key(s)"), open);
         assertTrue(open.contains("https://example.org"), open);
         assertTrue(print(new WebStatus(false, List.of(), "", -1, false, 0, List.of())).contains("not running"));
+    }
+
+    @Test
+    void keyOptionsKeepWhatIsNotGivenAndRefuseWhatIsNotADay() {
+        KeyLimits base = new KeyLimits(3, 1000, 2);
+        assertEquals(base, WebCommands.limits(base, -1, -1, -1));
+        assertEquals(new KeyLimits(0, 1000, 5), WebCommands.limits(base, 0, -1, 5));
+        assertThrows(TerroirException.class, () -> WebCommands.limits(base, -5, -1, -1));
+        Instant now = Instant.now();
+        assertEquals(now, WebCommands.expiry("", now));
+        assertNull(WebCommands.expiry("never", now));
+        assertEquals(LocalDate.of(2027, 6, 30).atStartOfDay(ZoneId.systemDefault()).toInstant(),
+                WebCommands.expiry("2027-06-30", null));
+        TerroirException bad = assertThrows(TerroirException.class, () -> WebCommands.expiry("30/06/2027", null));
+        assertEquals(ErrorKind.BAD_REQUEST, bad.kind());
+        assertTrue(bad.getMessage().contains("30/06/2027"), bad.getMessage());
     }
 
     /** In English whatever the machine's language, and the setting put back as it was. */

@@ -39,6 +39,7 @@ import org.terroir.api.inference.GenerationStats;
 import org.terroir.api.inference.LoadedModel;
 import org.terroir.api.inference.LoadedModelInfo;
 import org.terroir.api.inference.ModelManager;
+import org.terroir.api.inference.ToolCall;
 import org.terroir.web.internal.Json;
 import org.terroir.web.internal.Texts;
 import org.terroir.web.internal.WebConfig;
@@ -111,6 +112,8 @@ public class OllamaServlet extends HttpServlet {
             }
         } catch (ApiError e) {
             writeError(response, e);
+        } catch (TerroirException e) {
+            writeError(response, OpenAiServlet.fromGeneration(e));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "request failed: " + request.getRequestURI(), e);
             writeError(response, new ApiError(500, "server_error", "internal_error", null,
@@ -318,9 +321,9 @@ public class OllamaServlet extends HttpServlet {
                 throw OpenAiServlet.contextExceeded(promptTokens, model.contextLength());
             }
             int maxTokens = call.maxTokens() == null ? model.contextLength() : call.maxTokens();
-            GenerationRequest request = call.raw()
+            GenerationRequest request = call.apply(call.raw()
                     ? GenerationRequest.completion(call.prompt(), call.sampling().withMaxTokens(maxTokens))
-                    : GenerationRequest.chat(call.messages(), call.sampling().withMaxTokens(maxTokens));
+                    : GenerationRequest.chat(call.messages(), call.sampling().withMaxTokens(maxTokens)));
             if (call.stream()) {
                 stream(model, request, call, chat, loadNanos, response);
                 return;
@@ -342,14 +345,18 @@ public class OllamaServlet extends HttpServlet {
             if (stats == null) {
                 return; // the client left
             }
-            writeJson(response, last(call, chat, stats.text(), stats, limited, loadNanos));
+            Map<String, Object> done = last(call, chat, stats.text(), stats, limited, loadNanos);
+            if (chat && !stats.toolCalls().isEmpty()) {
+                done.put("message", message(stats.text(), stats.toolCalls()));
+            }
+            writeJson(response, done);
         }
     }
 
     private void stream(LoadedModel model, GenerationRequest request, OllamaRequests.Call call, boolean chat,
             long loadNanos, HttpServletResponse response) throws IOException {
-        BlockingQueue<String> pieces = new LinkedBlockingQueue<>();
-        Generation generation = model.generate(request, pieces::add);
+        BlockingQueue<Object> pieces = new LinkedBlockingQueue<>();
+        Generation generation = model.generate(request, OpenAiServlet.queueing(pieces));
         CompletableFuture<GenerationStats> result = generation.result();
         OutputStream out = null;
         try (TimeLimit limit = TimeLimit.of(generation::cancel, config.maxGenerationSeconds())) {
@@ -360,11 +367,19 @@ public class OllamaServlet extends HttpServlet {
             out = response.getOutputStream();
             long lastWrite = System.nanoTime() - CHUNK_INTERVAL_NANOS;
             while (true) {
-                String piece = pieces.poll(100, TimeUnit.MILLISECONDS);
-                if (piece == null && result.isDone() && pieces.isEmpty()) {
+                Object next = pieces.poll(100, TimeUnit.MILLISECONDS);
+                if (next == null && result.isDone() && pieces.isEmpty()) {
                     break;
                 }
-                if (piece != null) {
+                if (next instanceof ToolCall toolCall) {
+                    // Ollama streams a tool call as a message of its own, content empty.
+                    Map<String, Object> chunk = partial(call, chat, "");
+                    chunk.put("message", message("", List.of(toolCall)));
+                    line(out, chunk);
+                    lastWrite = System.nanoTime();
+                    continue;
+                }
+                if (next instanceof String piece) {
                     // At most one line per interval, as /v1 does: a write per token costs a small machine the cores
                     // its model needs. Waiting on the result, so that the last piece is not held back.
                     long wait = lastWrite + CHUNK_INTERVAL_NANOS - System.nanoTime();
@@ -376,9 +391,7 @@ public class OllamaServlet extends HttpServlet {
                         }
                     }
                     lastWrite = System.nanoTime();
-                    List<String> more = new ArrayList<>();
-                    pieces.drainTo(more);
-                    line(out, partial(call, chat, piece + String.join("", more)));
+                    line(out, partial(call, chat, piece + OpenAiServlet.drainText(pieces)));
                 }
             }
             GenerationStats stats;
@@ -413,6 +426,22 @@ public class OllamaServlet extends HttpServlet {
         out.flush();
     }
 
+    /** Ollama's message with tool calls: {@code tool_calls: [{function: {name, arguments: {...}}}]}. */
+    static Map<String, Object> message(String text, List<ToolCall> calls) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("role", "assistant");
+        m.put("content", text);
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (ToolCall c : calls) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("name", c.name());
+            f.put("arguments", com.google.gson.JsonParser.parseString(c.argumentsJson()));
+            list.add(Map.of("function", f));
+        }
+        m.put("tool_calls", list);
+        return m;
+    }
+
     private static Map<String, Object> partial(OllamaRequests.Call call, boolean chat, String text) {
         Map<String, Object> chunk = new LinkedHashMap<>();
         chunk.put("model", call.model());
@@ -442,6 +471,10 @@ public class OllamaServlet extends HttpServlet {
         done.put("prompt_eval_duration", ttft);
         done.put("eval_count", stats.generatedTokens());
         done.put("eval_duration", Math.max(0, total - ttft));
+        if (call.logprobs() >= 0) {
+            // every token's, on the last object (the engine gives them at the end)
+            done.put("logprobs", org.terroir.web.internal.openai.LogprobsJson.content(stats.logprobs()));
+        }
         return done;
     }
 

@@ -176,7 +176,7 @@ public final class Fields {
 
     /**
      * The sampling fields both dialects name alike — temperature (0–2), top_p (0–1), top_k (0–1e6), min_p (0–1),
-     * repeat_penalty (0.01–10), seed, stop (at most
+     * repeat_penalty (0.01–10), presence_penalty and frequency_penalty (-2–2), seed, stop (at most
      * {@code maxStops}, each non-empty and at most {@code maxStopLength} characters) — read from {@code o} onto
      * {@code sampling}; {@code where} prefixes the field names in errors (e.g. "options." for Ollama).
      */
@@ -210,6 +210,16 @@ public final class Fields {
         Float repeat = number(o, "repeat_penalty", 0.01, 10);
         if (repeat != null) {
             sampling = sampling.withRepeatPenalty(repeat);
+        }
+        Float presence = number(o, "presence_penalty", -org.terroir.api.inference.Sampling.MAX_PENALTY,
+                org.terroir.api.inference.Sampling.MAX_PENALTY);
+        if (presence != null) {
+            sampling = sampling.withPresencePenalty(presence);
+        }
+        Float frequency = number(o, "frequency_penalty", -org.terroir.api.inference.Sampling.MAX_PENALTY,
+                org.terroir.api.inference.Sampling.MAX_PENALTY);
+        if (frequency != null) {
+            sampling = sampling.withFrequencyPenalty(frequency);
         }
         java.util.List<String> stop = strings(o, "stop", maxStops);
         if (stop.stream().anyMatch(String::isEmpty)) {

@@ -19,6 +19,7 @@ import org.terroir.api.inference.LoadedModel;
 import org.terroir.api.inference.ModelManager;
 import org.terroir.web.internal.Texts;
 import org.terroir.web.internal.http.ApiError;
+import org.terroir.web.internal.keys.MeteredModel;
 
 /**
  * Finds the model a request names: a loaded one (by id, name or file name), else a model of the library, loaded on
@@ -107,9 +108,13 @@ public final class ModelAccess {
         return Optional.empty();
     }
 
+    /**
+     * The model to generate with, loaded if need be; metered for the member whose key the request carries (every
+     * dialect generates through here, so their tokens are counted in one place: {@link MeteredModel}).
+     */
     public LoadedModel forGeneration(String name) {
-        return manager.find(name).filter(LoadedModel::isAlive)
-                .orElseGet(() -> load(name, LoadOptions.defaults()));
+        return MeteredModel.forCurrentMember(manager.find(name).filter(LoadedModel::isAlive)
+                .orElseGet(() -> load(name, LoadOptions.defaults())));
     }
 
     public LoadedModel forEmbeddings(String name) {
@@ -130,10 +135,10 @@ public final class ModelAccess {
         try {
             return manager.load(ref, options);
         } catch (TerroirException e) {
-            if ("model.notFound".equals(e.code())) {
+            if (e.kind() == org.terroir.api.ErrorKind.NOT_FOUND) {
                 throw notFound(name);
             }
-            throw new ApiError(500, "server_error", "model_load_failed", "model", ApiError.shortMessage(e.getMessage()));
+            throw org.terroir.web.internal.http.ErrorKinds.toApiError(e, "model", ApiError.shortMessage(e.getMessage()));
         }
     }
 

@@ -28,6 +28,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+import org.terroir.api.ErrorKind;
 import org.terroir.api.TerroirException;
 import org.terroir.api.catalog.ModelLibrary;
 import org.terroir.api.inference.ChatMessage;
@@ -36,16 +37,20 @@ import org.terroir.api.inference.GenerationRequest;
 import org.terroir.api.inference.GenerationStats;
 import org.terroir.api.inference.LoadedModel;
 import org.terroir.api.inference.ModelManager;
+import org.terroir.api.inference.TokenListener;
+import org.terroir.api.inference.ToolCall;
 import org.terroir.web.internal.Json;
 import org.terroir.web.internal.Texts;
 import org.terroir.web.internal.WebConfig;
 import org.terroir.web.internal.http.ApiError;
 import org.terroir.web.internal.http.BoundedBody;
 import org.terroir.web.internal.http.Capacity;
+import org.terroir.web.internal.http.ErrorKinds;
 import org.terroir.web.internal.http.SharedCapacity;
 import org.terroir.web.internal.http.Sse;
 import org.terroir.web.internal.http.TimeLimit;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
 /**
@@ -72,6 +77,15 @@ public class OpenAiServlet extends HttpServlet {
 
     @Reference
     private transient SharedCapacity sharedCapacity;
+    /** Collections of documents for {@code terroir_collection} and {@code /v1/terroir/documents}; optional. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private transient volatile org.terroir.api.chat.ChatDocuments chatDocuments;
+    /** The passages the chat completion being served was grounded on (terroir_collection), for its answer. */
+    private static final ThreadLocal<List<org.terroir.api.chat.Citation>> CITATIONS = new ThreadLocal<>();
+    /** The collection the chat completion being served names, or null. */
+    private static final ThreadLocal<String> COLLECTION = new ThreadLocal<>();
+    /** The reader's language of the request being served (for the documents extension's texts). */
+    private static final ThreadLocal<java.util.Locale> READER = new ThreadLocal<>();
 
     private transient WebConfig config;
     private transient Capacity capacity;
@@ -89,7 +103,23 @@ public class OpenAiServlet extends HttpServlet {
             switch (request.getMethod() + " " + path) {
                 case "GET /models" -> writeJson(response, models());
                 case "GET /health" -> HealthServlet.answer(manager, response);
-                case "POST /chat/completions" -> complete(Requests.chat(body(request)), true, response);
+                case "POST /chat/completions" -> {
+                    JsonObject body = body(request);
+                    Requests.Completion call = Requests.chat(body);
+                    COLLECTION.set(DocumentsExtension.collection(body));
+                    READER.set(org.terroir.web.internal.Texts.of(request));
+                    try {
+                        complete(call, true, response);
+                    } finally {
+                        COLLECTION.remove();
+                        READER.remove();
+                        CITATIONS.remove();
+                    }
+                }
+                case "POST /terroir/documents" -> writeJson(response, org.terroir.api.i18n.Texts.in(
+                        org.terroir.web.internal.Texts.of(request), () -> addDocument(request)));
+                case "GET /terroir/documents" -> writeJson(response, org.terroir.api.i18n.Texts.in(
+                        org.terroir.web.internal.Texts.of(request), () -> listDocuments(request)));
                 case "POST /completions" -> complete(Requests.text(body(request)), false, response);
                 case "POST /embeddings" -> embeddings(Requests.embedding(body(request)), response);
                 default -> {
@@ -106,6 +136,9 @@ public class OpenAiServlet extends HttpServlet {
             }
         } catch (ApiError e) {
             e.write(response);
+        } catch (org.terroir.api.TerroirException e) {
+            // A backend that refuses a request as it starts (before any stream): answered by its kind.
+            fromGeneration(e).write(response);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "request failed: " + request.getRequestURI(), e);
             new ApiError(500, "server_error", "internal_error", null,
@@ -137,14 +170,25 @@ public class OpenAiServlet extends HttpServlet {
     private void complete(Requests.Completion call, boolean chat, HttpServletResponse response) throws IOException {
         try (Capacity.Slot slot = capacity.acquire()) {
             LoadedModel model = access().forGeneration(call.model());
+            String collection = chat ? COLLECTION.get() : null;
+            if (collection != null) {
+                java.util.Locale reader = READER.get();
+                List<ChatMessage> asked = call.messages();
+                Integer askedMax = call.maxTokens();
+                DocumentsExtension.Grounded grounded = org.terroir.api.i18n.Texts.in(reader,
+                        () -> DocumentsExtension.ground(chatDocuments, collection, asked, model,
+                                askedMax, reader));
+                CITATIONS.set(grounded.citations());
+                call = call.withMessages(grounded.messages());
+            }
             int promptTokens = promptTokens(model, call);
             if (promptTokens >= model.contextLength()) {
                 throw contextExceeded(promptTokens, model.contextLength());
             }
             int maxTokens = call.maxTokens() == null ? model.contextLength() : call.maxTokens();
-            GenerationRequest request = chat
+            GenerationRequest request = call.apply(chat
                     ? GenerationRequest.chat(call.messages(), call.sampling().withMaxTokens(maxTokens))
-                    : GenerationRequest.completion(call.prompt(), call.sampling().withMaxTokens(maxTokens));
+                    : GenerationRequest.completion(call.prompt(), call.sampling().withMaxTokens(maxTokens)));
             String id = (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
             long created = Instant.now().getEpochSecond();
             if (call.stream()) {
@@ -168,14 +212,22 @@ public class OpenAiServlet extends HttpServlet {
                 if (stats == null) {
                     return; // the client left
                 }
-                Responses.Usage usage = Responses.Usage.of(stats.promptTokens(), stats.generatedTokens());
-                writeJson(response, chat
+                JsonObject usage = Responses.usage(stats);
+                List<ToolCall> calls = allowedCalls(call, stats.toolCalls());
+                List<org.terroir.api.chat.Citation> cited = CITATIONS.get();
+                writeJson(response, chat && cited != null ? withCitations(new Responses.ChatCompletion(id,
+                        "chat.completion", created, call.model(), List.of(new Responses.ChatChoice(0,
+                                Responses.message(stats.text(), calls), Responses.logprobs(stats.logprobs(),
+                                        call.logprobs() >= 0), finish)), usage, "terroir", Responses.Timings.of(stats)),
+                        cited) : chat
                         ? new Responses.ChatCompletion(id, "chat.completion", created, call.model(),
-                                List.of(new Responses.ChatChoice(0,
-                                        new Responses.Message("assistant", stats.text()), null, finish)),
+                                List.of(new Responses.ChatChoice(0, Responses.message(stats.text(), calls),
+                                        Responses.logprobs(stats.logprobs(), call.logprobs() >= 0), finish)),
                                 usage, "terroir", Responses.Timings.of(stats))
                         : withTimings(new Responses.TextCompletion(id, "text_completion", created, call.model(),
-                                List.of(new Responses.TextChoice(stats.text(), 0, null, finish)), usage), stats));
+                                List.of(new Responses.TextChoice(stats.text(), 0,
+                                        LegacyLogprobs.of(stats.logprobs(), call.logprobs()), finish)), usage),
+                                stats));
             }
         }
     }
@@ -215,24 +267,70 @@ public class OpenAiServlet extends HttpServlet {
         }
     }
 
+    /** The calls a reply carries: all of them, or only the first when {@code parallel_tool_calls} is false. */
+    static List<ToolCall> allowedCalls(Requests.Completion call, List<ToolCall> calls) {
+        return call.parallelToolCalls() || calls.size() <= 1 ? calls : calls.subList(0, 1);
+    }
+
+    /** A listener that puts text pieces and tool calls, in their order, on one queue. */
+    public static TokenListener queueing(BlockingQueue<Object> queue) {
+        return new TokenListener() {
+            @Override
+            public void onToken(String text) {
+                queue.add(text);
+            }
+
+            @Override
+            public void onToolCall(ToolCall call) {
+                queue.add(call);
+            }
+        };
+    }
+
     private void stream(LoadedModel model, GenerationRequest request, Requests.Completion call, boolean chat,
             String id, long created, HttpServletResponse response) throws IOException {
-        BlockingQueue<String> pieces = new LinkedBlockingQueue<>();
-        Generation generation = model.generate(request, pieces::add);
+        BlockingQueue<Object> pieces = new LinkedBlockingQueue<>();
+        Generation generation = model.generate(request, queueing(pieces));
+        int toolIndex = 0;
         CompletableFuture<GenerationStats> result = generation.result();
         Sse sse = null;
         try (TimeLimit limit = TimeLimit.of(generation::cancel, config.maxGenerationSeconds())) {
             sse = new Sse(response);
             if (chat) {
                 sse.data(chunk(id, created, call, new Responses.Delta("assistant", ""), null, null));
+                List<org.terroir.api.chat.Citation> cited = CITATIONS.get();
+                if (cited != null) {
+                    // Terroir's extension: one chunk without choices that names the passages the answer cites.
+                    JsonObject c = new JsonObject();
+                    c.addProperty("id", id);
+                    c.addProperty("object", "chat.completion.chunk");
+                    c.addProperty("created", created);
+                    c.addProperty("model", call.model());
+                    c.add("choices", new JsonArray());
+                    c.add("terroir_citations", DocumentsExtension.json(cited));
+                    sse.data(Json.OPENAI.toJson(c));
+                }
             }
             long lastWrite = System.nanoTime() - CHUNK_INTERVAL_NANOS;
             while (true) {
-                String piece = pieces.poll(100, TimeUnit.MILLISECONDS);
-                if (piece == null && result.isDone() && pieces.isEmpty()) {
+                Object next = pieces.poll(100, TimeUnit.MILLISECONDS);
+                if (next == null && result.isDone() && pieces.isEmpty()) {
                     break;
                 }
-                if (piece != null) {
+                if (next instanceof ToolCall toolCall) {
+                    if (chat && (toolIndex == 0 || call.parallelToolCalls())) {
+                        // The call arrives whole (parsed by the backend): one delta with its id, name and arguments.
+                        JsonObject delta = new JsonObject();
+                        JsonArray calls = new JsonArray();
+                        calls.add(Responses.toolCall(toolCall, toolIndex));
+                        delta.add("tool_calls", calls);
+                        sse.data(chunk(id, created, call, delta, null, null));
+                        lastWrite = System.nanoTime();
+                    }
+                    toolIndex++;
+                    continue;
+                }
+                if (next instanceof String piece) {
                     // At most one chunk per CHUNK_INTERVAL: the first token leaves at once, later ones are gathered
                     // for a few milliseconds. Each write wakes Jetty, the kernel and the client; on a small machine
                     // those wake-ups take the cores the model needs (measured: 0.6× the tokens/s with a write per
@@ -247,7 +345,7 @@ public class OpenAiServlet extends HttpServlet {
                             // Time to write; a failed generation is reported after the loop.
                         }
                     }
-                    String text = piece + drain(pieces);
+                    String text = piece + drainText(pieces);
                     sse.data(chat ? chunk(id, created, call, new Responses.Delta(null, text), null, null)
                             : textChunk(id, created, call, text, null, null));
                     lastWrite = System.nanoTime();
@@ -258,12 +356,17 @@ public class OpenAiServlet extends HttpServlet {
             // llama-server's timings ride on the chunk that carries the finish reason.
             sse.data(Json.OPENAI.toJson(withTimings(chat
                     ? new Responses.ChatChunk(id, "chat.completion.chunk", created, call.model(),
-                            List.of(new Responses.ChunkChoice(0, new Responses.Delta(null, null), null, finish)), null,
-                            "terroir")
+                            // Log probabilities, when asked, come whole on this chunk (the engine gives them at the end).
+                            List.of(new Responses.ChunkChoice(0, new Responses.Delta(null, null),
+                                    call.logprobs() >= 0 ? Responses.logprobs(stats.logprobs(), true) : null, finish)),
+                            null, "terroir")
                     : new Responses.TextCompletion(id, "text_completion", created, call.model(),
-                            List.of(new Responses.TextChoice("", 0, null, finish)), null), stats)));
+                            // legacy log probabilities, when asked, come whole on this chunk too
+                            List.of(new Responses.TextChoice("", 0, call.logprobs() >= 0
+                                    ? LegacyLogprobs.of(stats.logprobs(), call.logprobs()) : null, finish)), null),
+                            stats)));
             if (call.includeUsage()) {
-                Responses.Usage usage = Responses.Usage.of(stats.promptTokens(), stats.generatedTokens());
+                JsonObject usage = Responses.usage(stats);
                 sse.data(Json.OPENAI.toJson(new Responses.ChatChunk(id,
                         chat ? "chat.completion.chunk" : "text_completion", created, call.model(), List.of(), usage,
                         "terroir")));
@@ -290,20 +393,23 @@ public class OpenAiServlet extends HttpServlet {
         }
     }
 
-    private static String drain(BlockingQueue<String> pieces) {
-        List<String> more = new ArrayList<>();
-        pieces.drainTo(more);
-        return String.join("", more);
+    /** The text pieces at the head of the queue (a tool call after them stays for its own chunk). */
+    public static String drainText(BlockingQueue<Object> pieces) {
+        StringBuilder more = new StringBuilder();
+        while (pieces.peek() instanceof String) {
+            more.append((String) pieces.poll());
+        }
+        return more.toString();
     }
 
-    private String chunk(String id, long created, Requests.Completion call, Responses.Delta delta, String finish,
-            Responses.Usage usage) {
+    private String chunk(String id, long created, Requests.Completion call, Object delta, String finish,
+            Object usage) {
         return Json.OPENAI.toJson(new Responses.ChatChunk(id, "chat.completion.chunk", created, call.model(),
                 List.of(new Responses.ChunkChoice(0, delta, null, finish)), usage, "terroir"));
     }
 
     private String textChunk(String id, long created, Requests.Completion call, String text, String finish,
-            Responses.Usage usage) {
+            Object usage) {
         return Json.OPENAI.toJson(new Responses.TextCompletion(id, "text_completion", created, call.model(),
                 List.of(new Responses.TextChoice(text, 0, null, finish)), usage));
     }
@@ -352,14 +458,18 @@ public class OpenAiServlet extends HttpServlet {
         }
     }
 
-    public static RuntimeException fromGeneration(Throwable failure) {
+    /** A failed generation as an API error: its kind decides (see {@link ErrorKinds}), never its code's text. */
+    public static ApiError fromGeneration(Throwable failure) {
+        if (failure instanceof ApiError e) {
+            return e;
+        }
         if (failure instanceof TerroirException t) {
-            String code = t.code() == null ? "" : t.code();
-            if (code.endsWith("prompt.too.long") || code.endsWith("prompt.tooLong")) {
-                return ApiError.badRequest("context_length_exceeded", "messages", t.getMessage());
-            }
-            return new ApiError(500, "server_error", code, null,
-                    Texts.get("error.generation.failed", ApiError.shortMessage(t.getMessage())));
+            return switch (ErrorKinds.of(t.kind()).status()) {
+                case 400, 404, 422 -> ErrorKinds.toApiError(t, t.kind() == ErrorKind.PROMPT_TOO_LONG ? "messages"
+                        : null, ApiError.shortMessage(t.getMessage()));
+                default -> ErrorKinds.toApiError(t, null,
+                        Texts.get("error.generation.failed", ApiError.shortMessage(t.getMessage())));
+            };
         }
         LOG.log(System.Logger.Level.WARNING, "generation failed", failure);
         return new ApiError(500, "server_error", "internal_error", null,
@@ -403,6 +513,50 @@ public class OpenAiServlet extends HttpServlet {
 
     private ModelAccess access() {
         return new ModelAccess(manager, library, config.allowModelPaths());
+    }
+
+    private static JsonObject withCitations(Object completion, List<org.terroir.api.chat.Citation> cited) {
+        JsonObject o = Json.OPENAI.toJsonTree(completion).getAsJsonObject();
+        o.add("terroir_citations", DocumentsExtension.json(cited));
+        return o;
+    }
+
+    /** {@code POST /v1/terroir/documents} {"collection","name","data"}: the file added to the collection (created). */
+    private Object addDocument(HttpServletRequest request) {
+        try {
+            java.util.Locale reader = org.terroir.web.internal.Texts.of(request);
+            org.terroir.api.chat.ChatDocuments docs = documents();
+            JsonObject body = org.terroir.web.internal.ui.DocumentRoutes.body(request, org.terroir.web.internal.ui.DocumentRoutes.MAX_BODY_BYTES, reader);
+            String collection = org.terroir.web.internal.ui.DocumentRoutes.string(body, "collection", true, reader);
+            docs.createCollection(collection);
+            try (org.terroir.web.internal.ui.DocumentRoutes.Upload upload =
+                    org.terroir.web.internal.ui.DocumentRoutes.upload(body, reader)) {
+                return org.terroir.web.internal.ui.DocumentRoutes.view(docs.addToCollection(collection, upload.file()));
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** {@code GET /v1/terroir/documents?collection=}: its documents; without it, the collections. */
+    private Object listDocuments(HttpServletRequest request) {
+        org.terroir.api.chat.ChatDocuments docs = documents();
+        String collection = request.getParameter("collection");
+        if (collection == null || collection.isBlank()) {
+            return java.util.Map.of("collections", docs.collections().stream()
+                    .map(org.terroir.web.internal.ui.DocumentRoutes::view).toList());
+        }
+        return java.util.Map.of("collection", collection, "documents", docs.collectionDocuments(collection).stream()
+                .map(org.terroir.web.internal.ui.DocumentRoutes::view).toList());
+    }
+
+    private org.terroir.api.chat.ChatDocuments documents() {
+        org.terroir.api.chat.ChatDocuments docs = chatDocuments;
+        if (docs == null) {
+            throw new ApiError(503, "server_error", "service_unavailable", null,
+                    Texts.get("error.service.missing", "chat (documents)"));
+        }
+        return docs;
     }
 
     private static void writeJson(HttpServletResponse response, Object body) throws IOException {

@@ -5,7 +5,11 @@ import java.util.List;
 import java.util.Locale;
 
 import org.terroir.api.inference.ChatMessage;
+import org.terroir.api.inference.GenerationRequest;
+import org.terroir.api.inference.ResponseFormat;
 import org.terroir.api.inference.Sampling;
+import org.terroir.api.inference.ToolChoice;
+import org.terroir.api.inference.ToolDefinition;
 import org.terroir.web.internal.Texts;
 import org.terroir.web.internal.http.ApiError;
 
@@ -25,7 +29,27 @@ final class Requests {
 
     /** A chat or text completion request. {@code maxTokens} is null when the client set none. */
     record Completion(String model, List<ChatMessage> messages, String prompt, Integer maxTokens, Sampling sampling,
-            boolean stream, boolean includeUsage) {
+            boolean stream, boolean includeUsage, List<ToolDefinition> tools, ToolChoice toolChoice,
+            boolean parallelToolCalls, ResponseFormat responseFormat, int logprobs) {
+        Completion(String model, List<ChatMessage> messages, String prompt, Integer maxTokens, Sampling sampling,
+                boolean stream, boolean includeUsage) {
+            this(model, messages, prompt, maxTokens, sampling, stream, includeUsage, List.of(), ToolChoice.AUTO, true,
+                    ResponseFormat.TEXT, -1);
+        }
+
+        /** The same call with other messages (the documents extension puts passages in front). */
+        Completion withMessages(List<ChatMessage> value) {
+            return new Completion(model, value, prompt, maxTokens, sampling, stream, includeUsage, tools, toolChoice,
+                    parallelToolCalls, responseFormat, logprobs);
+        }
+
+        /** This call's options on a generation request. */
+        GenerationRequest apply(GenerationRequest request) {
+            if (!tools.isEmpty()) {
+                request = request.withTools(tools, toolChoice);
+            }
+            return request.withResponseFormat(responseFormat).withLogprobs(logprobs);
+        }
     }
 
     record Embedding(String model, List<String> input, boolean base64) {
@@ -42,7 +66,34 @@ final class Requests {
             messages.add(message(array.get(i), "messages[" + i + "]"));
         }
         refuseChatOnly(body);
-        return completion(body, model, messages, null);
+        Completion c = completion(body, model, messages, null);
+        List<ToolDefinition> tools = Tools.definitions(body, "tools");
+        ToolChoice choice = Tools.choice(body, "tool_choice", tools);
+        boolean parallel = Fields.bool(body, "parallel_tool_calls", true);
+        return new Completion(c.model(), c.messages(), null, c.maxTokens(), c.sampling(), c.stream(), c.includeUsage(),
+                tools, choice, parallel, responseFormat(body), logprobs(body));
+    }
+
+    /** {@code logprobs} (boolean) and {@code top_logprobs} (0–20, only with logprobs) as the api's one number. */
+    static int logprobs(JsonObject body) {
+        boolean on = Fields.bool(body, "logprobs", false);
+        Integer top = Fields.integer(body, "top_logprobs", 0, GenerationRequest.MAX_TOP_LOGPROBS);
+        if (top != null && top > 0 && !on) {
+            throw ApiError.badRequest("invalid_value", "top_logprobs", Texts.get("error.logprobs.top"));
+        }
+        return on ? (top == null ? 0 : top) : -1;
+    }
+
+    /** {@code response_format}: text, json_object, or json_schema {name, schema, strict}. */
+    static ResponseFormat responseFormat(JsonObject body) {
+        if (!Fields.present(body, "response_format")) {
+            return ResponseFormat.TEXT;
+        }
+        JsonElement format = body.get("response_format");
+        if (!format.isJsonObject()) {
+            throw Fields.wrongType("response_format", "object");
+        }
+        return Tools.format(format.getAsJsonObject(), "response_format");
     }
 
     /**
@@ -51,34 +102,12 @@ final class Requests {
      * {@code "none"}, {@code "text"}) change nothing and pass.
      */
     private static void refuseChatOnly(JsonObject body) {
-        if (Fields.present(body, "logprobs") && Fields.bool(body, "logprobs", false)) {
-            throw unsupported("logprobs");
-        }
-        refuseUnlessNeutral(body, "top_logprobs");
-        refuseUnlessNeutral(body, "tools");
+        // OpenAI's deprecated function calling: tools replaced it; clients that still send it get a clear 400.
         refuseUnlessNeutral(body, "functions");
-        if (Fields.present(body, "tool_choice")) {
-            JsonElement choice = body.get("tool_choice");
-            boolean neutral = choice.isJsonPrimitive() && List.of("none", "auto").contains(choice.getAsString());
-            if (!neutral) {
-                throw unsupported("tool_choice");
-            }
-        }
         if (Fields.present(body, "function_call")) {
             JsonElement call = body.get("function_call");
             if (!(call.isJsonPrimitive() && List.of("none", "auto").contains(call.getAsString()))) {
                 throw unsupported("function_call");
-            }
-        }
-        if (Fields.present(body, "response_format")) {
-            JsonElement format = body.get("response_format");
-            if (!format.isJsonObject()) {
-                throw Fields.wrongType("response_format", "object");
-            }
-            String type = Fields.string(format.getAsJsonObject(), "type", "text");
-            if (!type.equals("text")) {
-                throw ApiError.badRequest("unsupported_value", "response_format",
-                        Texts.get("error.unsupported.format", type));
             }
         }
         refuseUnlessNeutral(body, "audio");
@@ -94,7 +123,6 @@ final class Requests {
 
     /** Fields of a text completion that Terroir cannot honour yet (same rule as for chats). */
     private static void refuseTextOnly(JsonObject body) {
-        refuseUnlessNeutral(body, "logprobs");
         if (Fields.bool(body, "echo", false)) {
             throw unsupported("echo");
         }
@@ -137,7 +165,11 @@ final class Requests {
             throw ApiError.badRequest("invalid_value", "prompt", Texts.get("error.prompt.one"));
         }
         refuseTextOnly(body);
-        return completion(body, model, List.of(), prompts.get(0));
+        Completion c = completion(body, model, List.of(), prompts.get(0));
+        // The legacy API's logprobs: how many alternatives per token (0: only the sampled token's), null for none.
+        Integer logprobs = Fields.integer(body, "logprobs", 0, GenerationRequest.MAX_TOP_LOGPROBS);
+        return logprobs == null ? c : new Completion(c.model(), c.messages(), c.prompt(), c.maxTokens(), c.sampling(),
+                c.stream(), c.includeUsage(), List.of(), ToolChoice.AUTO, true, ResponseFormat.TEXT, logprobs);
     }
 
     private static Completion completion(JsonObject body, String model, List<ChatMessage> messages, String prompt) {
@@ -149,9 +181,8 @@ final class Requests {
         Integer legacy = Fields.integer(body, "max_tokens", 1, Integer.MAX_VALUE);
         maxTokens = maxTokens != null ? maxTokens : legacy;
         Sampling sampling = Sampling.defaults();
-        refusePenalties(body);
-        refuseUnlessNeutral(body, "logit_bias");
         sampling = Fields.commonSampling(body, sampling, "", MAX_STOP, MAX_STOP_LENGTH);
+        sampling = sampling.withLogitBias(logitBias(body));
         boolean stream = Fields.bool(body, "stream", false);
         boolean includeUsage = false;
         if (Fields.present(body, "stream_options")) {
@@ -164,18 +195,52 @@ final class Requests {
         return new Completion(model, messages, prompt, maxTokens, sampling, stream, includeUsage);
     }
 
+    /** Most entries a {@code logit_bias} may have (OpenAI takes 300; tools that ban lists of words send more). */
+    static final int MAX_LOGIT_BIAS = 1024;
+
     /**
-     * OpenAI's {@code presence_penalty} and {@code frequency_penalty}, which the api's {@link Sampling} has no place
-     * for: 0 (their default) passes, anything else is refused. (top_k, min_p and repeat_penalty, which clients of
-     * llama-server, vLLM and Ollama send, are read with the common fields: {@link Fields#commonSampling}.)
+     * OpenAI's {@code logit_bias}: an object from token ids (as strings) to a bias, -100..100, added to the token's
+     * logit before sampling. The ids are the model's own; the backend refuses one outside its vocabulary.
      */
-    static void refusePenalties(JsonObject body) {
-        for (String penalty : List.of("presence_penalty", "frequency_penalty")) {
-            Float value = Fields.number(body, penalty, -2, 2);
-            if (value != null && value != 0) {
-                throw ApiError.badRequest("unsupported_value", penalty, Texts.get("error.unsupported.penalty", penalty));
+    static java.util.Map<Integer, Float> logitBias(JsonObject body) {
+        if (!Fields.present(body, "logit_bias")) {
+            return java.util.Map.of();
+        }
+        JsonElement element = body.get("logit_bias");
+        if (!element.isJsonObject()) {
+            throw Fields.wrongType("logit_bias", "object");
+        }
+        JsonObject bias = element.getAsJsonObject();
+        if (bias.size() > MAX_LOGIT_BIAS) {
+            throw ApiError.badRequest("invalid_value", "logit_bias", Texts.get("error.logit.bias.size",
+                    MAX_LOGIT_BIAS));
+        }
+        java.util.Map<Integer, Float> out = new java.util.TreeMap<>();
+        for (String key : bias.keySet()) {
+            int id;
+            try {
+                id = Integer.parseInt(key.strip());
+            } catch (NumberFormatException e) {
+                id = -1;
+            }
+            if (id < 0) {
+                throw ApiError.badRequest("invalid_value", "logit_bias", Texts.get("error.logit.bias.key",
+                        ApiError.shortMessage(key)));
+            }
+            JsonElement v = bias.get(key);
+            if (!(v.isJsonPrimitive() && v.getAsJsonPrimitive().isNumber())) {
+                throw Fields.wrongType("logit_bias", "object of numbers");
+            }
+            double value = v.getAsDouble();
+            if (!(value >= -Sampling.MAX_LOGIT_BIAS && value <= Sampling.MAX_LOGIT_BIAS)) {
+                throw ApiError.badRequest("invalid_value", "logit_bias", Texts.get("error.field.range",
+                        "logit_bias", -100, 100));
+            }
+            if (value != 0) {
+                out.put(id, (float) value);
             }
         }
+        return out;
     }
 
     private static ChatMessage message(JsonElement element, String where) {
@@ -191,9 +256,21 @@ final class Requests {
             case "system", "developer" -> ChatMessage.Role.SYSTEM;
             case "user" -> ChatMessage.Role.USER;
             case "assistant" -> ChatMessage.Role.ASSISTANT;
+            case "tool" -> ChatMessage.Role.TOOL;
             default -> throw ApiError.badRequest("invalid_value", where + ".role",
-                    Texts.get("error.role", role));
+                    Texts.get("error.role.any", role));
         };
+        if (parsed == ChatMessage.Role.TOOL) {
+            String id = Fields.present(o, "tool_call_id") ? Fields.string(o, "tool_call_id", null) : null;
+            if (id == null || id.isBlank()) {
+                throw Fields.missing(where + ".tool_call_id");
+            }
+            return ChatMessage.tool(id, content(o, where + ".content", parsed));
+        }
+        if (parsed == ChatMessage.Role.ASSISTANT && Fields.present(o, "tool_calls")) {
+            return ChatMessage.assistant(content(o, where + ".content", parsed),
+                    Tools.calls(Fields.array(o, "tool_calls"), where + ".tool_calls"));
+        }
         return new ChatMessage(parsed, content(o, where + ".content", parsed));
     }
 

@@ -35,7 +35,9 @@ import org.terroir.api.chat.ChatListener;
 import org.terroir.api.chat.ChatReply;
 import org.terroir.api.chat.ChatService;
 import org.terroir.api.chat.ChatTurn;
+import org.terroir.api.chat.Conversation;
 import org.terroir.api.chat.ConversationSettings;
+import org.terroir.api.chat.ExportFormat;
 import org.terroir.api.hardware.HardwareAdvisor;
 import org.terroir.api.inference.LoadOptions;
 import org.terroir.api.inference.ModelManager;
@@ -81,24 +83,48 @@ public class UiServlet extends HttpServlet {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private transient volatile ChatService chat;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile org.terroir.api.chat.PresetStore presetStore;
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private transient volatile List<ModelCatalog> catalogs;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile org.osgi.service.cm.ConfigurationAdmin configurationAdmin;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile org.terroir.api.web.ApiKeys keys;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile org.terroir.api.energy.EnergyMeter energyMeter;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile org.terroir.api.chat.ChatDocuments chatDocuments;
+
     /** Downloads started from the page, finished ones included, by {@code repo/file}. */
     private final transient Map<String, Download> downloads = new ConcurrentHashMap<>();
     private transient WebConfig config;
+    /** The language of the request being served: every text sent to the page follows the page's language. */
+    private static final ThreadLocal<Locale> READER = ThreadLocal.withInitial(() -> Locale.ENGLISH);
+    /** The page's JSON: answers' energy as the API writes it, the country named in the page's language. */
+    private static final com.google.gson.Gson PAGE_JSON = EnergyView.gson(READER::get);
+
+    private transient org.osgi.framework.BundleContext context;
 
     @Activate
-    void activate(WebConfig config) {
+    void activate(WebConfig config, org.osgi.framework.BundleContext context) {
         this.config = config;
+        this.context = context;
     }
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String path = request.getPathInfo() == null ? "/" : request.getPathInfo();
         String[] parts = path.substring(1).split("/");
-        Locale locale = "fr".equals(request.getParameter("lang")) ? Locale.FRENCH : Locale.ENGLISH;
+        Locale locale = Texts.of(request);
+        READER.set(locale);
         try {
             Object answer = route(request.getMethod(), parts, request, response, locale);
             if (answer != null) {
@@ -106,17 +132,21 @@ public class UiServlet extends HttpServlet {
                 response.setContentType("application/json");
                 response.setCharacterEncoding("UTF-8");
                 response.setHeader("Cache-Control", "no-store");
-                response.getWriter().write(Json.UI.toJson(answer));
+                response.getWriter().write(PAGE_JSON.toJson(answer));
             }
         } catch (ApiError e) {
             e.write(response);
         } catch (TerroirException e) {
-            new ApiError(e.code() != null && e.code().endsWith("unknown") ? 404 : 400, "invalid_request_error",
+            // Kinds, never code strings, decide the status (the api's typed error contract).
+            int status = e.kind() == org.terroir.api.ErrorKind.NOT_FOUND ? 404 : 400;
+            new ApiError(status, "invalid_request_error",
                     e.code(), null, ApiError.shortMessage(e.getMessage())).write(response);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "page request failed: " + path, e);
             new ApiError(500, "server_error", "internal_error", null, ApiError.shortMessage(e.getMessage()))
                     .write(response);
+        } finally {
+            READER.remove();
         }
     }
 
@@ -124,11 +154,29 @@ public class UiServlet extends HttpServlet {
     private Object route(String method, String[] p, HttpServletRequest request, HttpServletResponse response,
             Locale locale) throws IOException {
         String what = method + " " + p[0];
+        if (p[0].equals("documents") || p[0].equals("collections")) {
+            return documents(method, p, request, response, locale);
+        }
         switch (what) {
             case "GET status":
                 return server.status();
+            case "GET settings":
+                return settingsView();
+            case "POST settings":
+                return saveSettings(body(request));
+            case "POST keys-create":
+                return org.terroir.web.internal.keys.KeysAdmin.create(need(keys, "web (ApiKeys)"), body(request),
+                        locale);
+            case "POST keys-limits":
+                return org.terroir.web.internal.keys.KeysAdmin.update(need(keys, "web (ApiKeys)"), body(request),
+                        locale);
+            case "POST keys-revoke":
+                return Map.of("revoked", need(keys, "web (ApiKeys)").revoke(text(body(request), "id")));
             case "GET machine":
                 return machine(locale);
+            case "GET energy":
+                return EnergyView.overview(energyMeter, org.terroir.web.internal.openai.Responses.carbon(), locale,
+                        String.valueOf(or(properties(ENERGY_PID), "country", "")), java.time.LocalDate.now());
             case "GET catalog":
                 return catalog(request.getParameter("q"), request.getParameter("catalog"));
             case "GET repo":
@@ -141,8 +189,16 @@ public class UiServlet extends HttpServlet {
                 return startDownload(body(request));
             case "POST downloads-cancel":
                 return cancelDownload(body(request));
+            case "POST downloads-remove":
+                return removeDownload(body(request));
+            case "GET search":
+                return need(chat, "chat").search(required(request.getParameter("q"), "q"), 30);
             case "GET library":
                 return need(library, "catalog (ModelLibrary)").list();
+            case "POST library-import":
+                return importFile(text(body(request), "path"));
+            case "POST library-scan":
+                return need(library, "catalog (ModelLibrary)").scan();
             case "POST library-remove":
                 return Map.of("removed", need(library, "catalog (ModelLibrary)").remove(text(body(request), "ref")));
             case "GET models":
@@ -152,8 +208,26 @@ public class UiServlet extends HttpServlet {
             case "POST models-unload":
                 return Map.of("unloaded", manager.unload(text(body(request), "id")));
             case "GET presets":
-                return need(chat, "chat").presets(locale);
+                return PresetRoutes.list(need(chat, "chat"), presetStore, locale);
+            case "POST presets-create":
+                return PresetRoutes.create(need(presetStore, "chat (PresetStore)"), body(request), locale);
+            case "POST presets-update": {
+                JsonObject b = body(request);
+                return PresetRoutes.update(need(presetStore, "chat (PresetStore)"), text(b, "id"), b, locale);
+            }
+            case "POST presets-delete":
+                return Map.of("deleted", need(presetStore, "chat (PresetStore)").delete(text(body(request), "id")));
+            case "GET presets-export":
+                PresetRoutes.export(need(presetStore, "chat (PresetStore)"), request.getParameter("ids"), locale,
+                        response);
+                return null;
+            case "POST presets-import":
+                return PresetRoutes.importFile(need(presetStore, "chat (PresetStore)"), body(request), locale);
             case "GET conversations":
+                if (p.length > 2 && p[2].equals("export")) {
+                    export(p[1], request.getParameter("format"), response);
+                    return null;
+                }
                 return p.length > 1 ? conversation(p[1]) : need(chat, "chat").list();
             case "POST conversations":
                 return p.length > 2 ? conversationAction(p[1], p[2], request, response) : create(body(request));
@@ -161,7 +235,47 @@ public class UiServlet extends HttpServlet {
                 return Map.of("deleted", need(chat, "chat").delete(p.length > 1 ? p[1] : ""));
             default:
                 throw new ApiError(404, "invalid_request_error", "unknown_url", null,
-                        Texts.get("error.url", method, request.getRequestURI()));
+                        text(READER.get(), "error.url", method, request.getRequestURI()));
+        }
+    }
+
+    /** The documents routes (see {@link DocumentRoutes}), every service text in the reader's language. */
+    private Object documents(String method, String[] p, HttpServletRequest request, HttpServletResponse response,
+            Locale locale) throws IOException {
+        org.terroir.api.chat.ChatDocuments docs = need(chatDocuments, "chat (documents)");
+        String what = method + " " + p[0] + (p.length > 1 ? "/" + p[1] : "");
+        try {
+            return org.terroir.api.i18n.Texts.in(locale, () -> {
+                try {
+                    switch (what) {
+                        case "GET documents":
+                            return DocumentRoutes.list(docs, request, locale);
+                        case "POST documents/attach":
+                            return DocumentRoutes.attach(docs, request, locale);
+                        case "POST documents/remove":
+                            return DocumentRoutes.remove(docs, request, locale);
+                        case "POST documents/summarize":
+                            DocumentRoutes.summarize(docs, request, response, locale, PAGE_JSON,
+                                    config.maxGenerationSeconds());
+                            return null;
+                        case "GET collections":
+                            return DocumentRoutes.collections(docs);
+                        case "POST collections/create":
+                        case "POST collections/use":
+                            return DocumentRoutes.collectionAction(docs, p[1], request, locale);
+                        default:
+                            throw new ApiError(404, "invalid_request_error", "unknown_url", null,
+                                    text(locale, "error.url", method, request.getRequestURI()));
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        } catch (TerroirException e) {
+            DocumentRoutes.write(e, response);
+            return null;
         }
     }
 
@@ -172,6 +286,124 @@ public class UiServlet extends HttpServlet {
         machine.put("tier", a.tier());
         machine.put("advice", a.advice(locale));
         return machine;
+    }
+
+    // ---- settings: the platform's configuration (ConfigurationAdmin), the same pids as TERROIR_HOME/conf/*.cfg
+
+    private static final String HTTP_PID = "org.apache.felix.http";
+    private static final String RUNTIME_PID = "org.terroir.runtime";
+    private static final String LLAMACPP_PID = "org.terroir.backend.llamacpp";
+    private static final String ENERGY_PID = org.terroir.api.energy.CarbonCalculator.PID;
+
+    private java.util.Dictionary<String, Object> properties(String pid) throws IOException {
+        java.util.Dictionary<String, Object> p = need(configurationAdmin, "configadmin").getConfiguration(pid, "?")
+                .getProperties();
+        return p == null ? new java.util.Hashtable<>() : p;
+    }
+
+    private static Object or(java.util.Dictionary<String, Object> p, String key, Object fallback) {
+        Object v = p.get(key);
+        return v == null ? fallback : v;
+    }
+
+    private Map<String, Object> settingsView() throws IOException {
+        java.util.Dictionary<String, Object> http = properties(HTTP_PID);
+        java.util.Dictionary<String, Object> runtime = properties(RUNTIME_PID);
+        java.util.Dictionary<String, Object> llama = properties(LLAMACPP_PID);
+        Map<String, Object> view = new LinkedHashMap<>();
+        // A framework property wins over the configuration (as in HttpDefaults).
+        Object port = context.getProperty("org.osgi.service.http.port");
+        Object hostProperty = context.getProperty("org.apache.felix.http.host");
+        view.put("port", Integer.parseInt(String.valueOf(port != null ? port
+                : or(http, "org.osgi.service.http.port", config.defaultPort()))));
+        String host = String.valueOf(hostProperty != null ? hostProperty
+                : or(http, "org.apache.felix.http.host", config.defaultHost()));
+        view.put("lanAccess", !(host.equals("127.0.0.1") || host.equals("localhost") || host.equals("::1")));
+        view.put("threads", Integer.parseInt(String.valueOf(or(llama, "threads", 0))));
+        view.put("gpu", String.valueOf(or(llama, "gpuOffload", "auto")));
+        view.put("idleUnloadMinutes", Integer.parseInt(String.valueOf(or(runtime, "idleUnloadMinutes", 30))));
+        ModelLibrary lib = library;
+        view.put("modelsFolder", lib == null ? null : lib.root().toString());
+        org.terroir.api.web.ApiKeys k = keys;
+        view.put("keys", k == null ? List.of() : org.terroir.web.internal.keys.KeysAdmin.view(k.list()));
+        view.put("country", String.valueOf(or(properties(ENERGY_PID), "country", "")));
+        return view;
+    }
+
+    private static int number(JsonObject body, String name, int min, int max) {
+        JsonElement e = body.get(name);
+        if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+            throw ApiError.badRequest("invalid_type", name, text(READER.get(), "error.field.type", name, "number"));
+        }
+        double v = e.getAsDouble();
+        if (v != Math.rint(v) || v < min || v > max) {
+            throw ApiError.badRequest("invalid_value", name, text(READER.get(), "error.field.range", name, min, max));
+        }
+        return (int) v;
+    }
+
+    /** Saves the fields present; each goes to its component's configuration, which applies it. */
+    private Map<String, Object> saveSettings(JsonObject body) throws IOException {
+        org.osgi.service.cm.ConfigurationAdmin admin = need(configurationAdmin, "configadmin");
+        Map<String, Object> now = settingsView();
+        // Only what changed is written: an unchanged port or host never restarts the HTTP server.
+        for (String same : List.of("port", "lanAccess")) {
+            JsonElement e = body.get(same);
+            if (e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().getAsString().equals(String.valueOf(now.get(same)))) {
+                body.remove(same);
+            }
+        }
+        if (body.has("threads")) {
+            update(admin, LLAMACPP_PID, "threads", number(body, "threads", 0, 1024));
+        }
+        if (body.has("gpu")) {
+            String gpu = text(body, "gpu");
+            if (!gpu.equals("auto") && !gpu.equals("off")) {
+                throw ApiError.badRequest("invalid_value", "gpu", text(READER.get(), "error.field.type", "gpu", "auto | off"));
+            }
+            update(admin, LLAMACPP_PID, "gpuOffload", gpu);
+        }
+        if (body.has("idleUnloadMinutes")) {
+            update(admin, RUNTIME_PID, "idleUnloadMinutes", number(body, "idleUnloadMinutes", 0, 10080));
+        }
+        if (body.has("lanAccess")) {
+            boolean lan = body.get("lanAccess").isJsonPrimitive() && body.get("lanAccess").getAsBoolean();
+            org.terroir.api.web.ApiKeys k = keys;
+            if (lan && (k == null || k.list().isEmpty())) {
+                throw ApiError.badRequest("keys_needed", "lanAccess", text(READER.get(), "ui.settings.lanNeedsKey"));
+            }
+            update(admin, HTTP_PID, "org.apache.felix.http.host", lan ? "0.0.0.0" : "127.0.0.1");
+        }
+        if (body.has("port")) {
+            update(admin, HTTP_PID, "org.osgi.service.http.port", number(body, "port", 1024, 65535));
+        }
+        if (body.has("country")) {
+            // Empty: the country of the system's locale; otherwise a country of the carbon table.
+            String raw = optional(body, "country");
+            String country = raw == null ? "" : raw.strip().toUpperCase(Locale.ROOT);
+            org.terroir.api.energy.CarbonCalculator carbon = org.terroir.web.internal.openai.Responses.carbon();
+            if (!country.isEmpty() && (carbon == null || carbon.intensity(country).isEmpty())) {
+                throw ApiError.badRequest("invalid_value", "country", text(READER.get(), "error.field.type", "country",
+                        carbon == null ? "" : String.join(" | ", carbon.table().stream()
+                                .map(org.terroir.api.energy.GridIntensity::country).toList())));
+            }
+            update(admin, ENERGY_PID, "country", country);
+        }
+        return settingsView();
+    }
+
+    private static void update(org.osgi.service.cm.ConfigurationAdmin admin, String pid, String key, Object value)
+            throws IOException {
+        org.osgi.service.cm.Configuration c = admin.getConfiguration(pid, "?");
+        java.util.Dictionary<String, Object> p = c.getProperties();
+        if (p == null) {
+            p = new java.util.Hashtable<>();
+        }
+        if (value.equals(p.get(key))) {
+            return;
+        }
+        p.put(key, value);
+        c.update(p);
     }
 
     private List<ModelCatalog> catalogs() {
@@ -214,6 +446,32 @@ public class UiServlet extends HttpServlet {
         return Map.of("cancelled", d != null);
     }
 
+    /** Forgets a download (a failed or finished one, or one cancelled first), so that the page no longer lists it. */
+    private Map<String, Object> removeDownload(JsonObject body) {
+        Download d = downloads.remove(text(body, "repo") + "/" + text(body, "file"));
+        if (d != null && !d.progress().state().isFinal()) {
+            d.cancel();
+        }
+        return Map.of("removed", d != null);
+    }
+
+    /** A .gguf file already on this computer, linked into the library (the page's owner names a file of theirs). */
+    private LibraryModel importFile(String path) {
+        java.nio.file.Path file;
+        try {
+            file = java.nio.file.Path.of(path.strip()).toAbsolutePath().normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            file = null;
+        }
+        if (file == null || !java.nio.file.Files.isRegularFile(file)
+                || !file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gguf")) {
+            throw ApiError.badRequest("invalid_value", "path", text(READER.get(), "ui.import.notGguf", path));
+        }
+        String name = file.getFileName().toString().replaceAll("(?i)\\.gguf$", "").replaceAll("[^A-Za-z0-9._-]", "-");
+        return need(library, "catalog (ModelLibrary)").importFile(file, "local/" + name,
+                org.terroir.api.catalog.ImportMode.LINK);
+    }
+
     private Object load(JsonObject body) {
         String ref = text(body, "ref");
         LoadOptions options = LoadOptions.defaults();
@@ -223,7 +481,7 @@ public class UiServlet extends HttpServlet {
         // Library models only: the page, like the API, does not open arbitrary files.
         ModelLibrary lib = need(library, "catalog (ModelLibrary)");
         LibraryModel model = lib.find(ref).orElseThrow(() -> new ApiError(404, "invalid_request_error",
-                "model_not_found", "ref", Texts.get("error.model.unknown", ref)));
+                "model_not_found", "ref", text(READER.get(), "error.model.unknown", ref)));
         manager.load(model.path().toString(), options);
         return manager.loaded();
     }
@@ -232,21 +490,64 @@ public class UiServlet extends HttpServlet {
         ChatService c = need(chat, "chat");
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("conversation", c.get(id).orElseThrow(() -> new ApiError(404, "invalid_request_error",
-                "chat.conversation.unknown", null, Texts.get("error.notFound", id))));
+                "chat.conversation.unknown", null, text(READER.get(), "error.notFound", id))));
         answer.put("messages", c.messages(id));
+        answer.put("energy", EnergyView.total(c.energy(id), org.terroir.web.internal.openai.Responses.carbon(),
+                READER.get()));
         return answer;
     }
 
+    private void export(String id, String format, HttpServletResponse response) throws IOException {
+        ExportFormat f = ExportFormat.parse(format);
+        if (f == null) {
+            throw ApiError.badRequest("invalid_value", "format", text(READER.get(), "error.field.type", "format",
+                    "md | json"));
+        }
+        conversation(id);
+        String text = need(chat, "chat").export(id, f);
+        response.setStatus(200);
+        response.setContentType(f == ExportFormat.JSON ? "application/json" : "text/markdown");
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Cache-Control", "no-store");
+        response.setHeader("Content-Disposition", "attachment; filename=\"conversation-" + id.replaceAll("[^A-Za-z0-9_-]", "")
+                + "." + f.extension() + "\"");
+        response.getWriter().write(text);
+    }
+
     private Object create(JsonObject body) {
-        return need(chat, "chat").create(settings(body));
+        ChatService c = need(chat, "chat");
+        ConversationSettings settings = settings(body);
+        Conversation created = c.create(settings);
+        if (settings.systemPrompt() == null && created.presetId() != null) {
+            // The preset's system prompt in the reader's language, not the server's.
+            String localized = c.presets(READER.get()).stream().filter(p -> p.id().equals(created.presetId()))
+                    .map(org.terroir.api.chat.Preset::systemPrompt).findFirst().orElse(null);
+            if (localized != null && !localized.equals(created.systemPrompt())) {
+                return c.update(created.id(), new ConversationSettings(null, null, null, localized, null));
+            }
+        }
+        return created;
     }
 
     /** The settings of a body; a model must be loaded or in the library (a file path only with allowModelPaths). */
     private ConversationSettings settings(JsonObject body) {
         String modelRef = optional(body, "modelRef");
         models().checked(modelRef);
-        return new ConversationSettings(optional(body, "title"), modelRef, optional(body, "presetId"),
-                optional(body, "systemPrompt"), null);
+        // No title: the chat service names the conversation after its first message (the page shows "New
+        // conversation" in its own language until then).
+        String title = optional(body, "title");
+        org.terroir.api.inference.Sampling sampling = null;
+        JsonElement temperature = body.get("temperature");
+        if (temperature != null && temperature.isJsonPrimitive() && temperature.getAsJsonPrimitive().isNumber()) {
+            float t = temperature.getAsFloat();
+            if (t < 0 || t > 2) {
+                throw ApiError.badRequest("invalid_value", "temperature",
+                        text(READER.get(), "error.field.range", "temperature", 0, 2));
+            }
+            sampling = org.terroir.api.inference.Sampling.defaults().withTemperature(t);
+        }
+        return new ConversationSettings(title, modelRef, optional(body, "presetId"),
+                optional(body, "systemPrompt"), sampling);
     }
 
     private ModelAccess models() {
@@ -265,22 +566,33 @@ public class UiServlet extends HttpServlet {
                 return c.update(id, settings(body));
             case "stop":
                 return Map.of("stopped", c.stop(id));
+            case "rename":
+                return c.rename(id, text(body(request), "title"));
             case "send":
                 String message = text(body(request), "text");
                 // A conversation stored with another model name (an older one, or the shell's) is checked too.
                 c.get(id).ifPresent(conversation -> models().checked(conversation.modelRef()));
-                send(c, id, message, response);
+                send(id, listener -> c.send(id, message, listener), response);
+                return null;
+            case "regenerate":
+                // The last question answered again; its previous answer goes when the new one is there.
+                c.get(id).ifPresent(conversation -> models().checked(conversation.modelRef()));
+                send(id, listener -> c.regenerate(id, listener), response);
                 return null;
             default:
                 throw new ApiError(404, "invalid_request_error", "unknown_url", null,
-                        Texts.get("error.url", "POST", request.getRequestURI()));
+                        text(READER.get(), "error.url", "POST", request.getRequestURI()));
         }
     }
 
-    /** Streams an answer: {@code token}, {@code trimmed}, then {@code done} with the stored answer or {@code error}. */
-    private void send(ChatService c, String id, String text, HttpServletResponse response) throws IOException {
+    /**
+     * Streams an answer: {@code user} (the question), {@code token}, {@code trimmed}, then {@code done} with the stored
+     * answer or {@code error}. {@code start} sends the question or asks the last one again.
+     */
+    private void send(String id, java.util.function.Function<ChatListener, ChatTurn> start,
+            HttpServletResponse response) throws IOException {
         BlockingQueue<Object[]> events = new LinkedBlockingQueue<>();
-        ChatTurn turn = c.send(id, text, new ChatListener() {
+        ChatTurn turn = start.apply(new ChatListener() {
             @Override
             public void onToken(String piece) {
                 events.add(new Object[] { "token", Map.of("text", piece) });
@@ -293,20 +605,20 @@ public class UiServlet extends HttpServlet {
         });
         Sse sse = new Sse(response);
         try (TimeLimit limit = TimeLimit.of(turn::cancel, config.maxGenerationSeconds())) {
-            sse.event("user", Json.UI.toJson(turn.userMessage()));
+            sse.event("user", PAGE_JSON.toJson(turn.userMessage()));
             while (true) {
                 Object[] event = events.poll(100, TimeUnit.MILLISECONDS);
                 if (event != null) {
-                    sse.event((String) event[0], Json.UI.toJson(event[1]));
+                    sse.event((String) event[0], PAGE_JSON.toJson(event[1]));
                 } else if (turn.result().isDone() && events.isEmpty()) {
                     break;
                 }
             }
             try {
                 ChatReply reply = turn.await();
-                sse.event("done", Json.UI.toJson(reply));
+                sse.event("done", PAGE_JSON.toJson(reply));
             } catch (RuntimeException e) {
-                sse.event("error", Json.UI.toJson(Map.of("message", ApiError.shortMessage(e.getMessage()))));
+                sse.event("error", PAGE_JSON.toJson(Map.of("message", ApiError.shortMessage(e.getMessage()))));
             }
         } catch (IOException e) {
             // The page went away (closed or reloaded): the answer stops and is stored as it is.
@@ -331,7 +643,11 @@ public class UiServlet extends HttpServlet {
         } catch (JsonParseException e) {
             // answered below
         }
-        throw ApiError.badRequest("invalid_json", null, Texts.get("error.json.object"));
+        throw ApiError.badRequest("invalid_json", null, text(READER.get(), "error.json.object"));
+    }
+
+    private static String text(Locale locale, String key, Object... args) {
+        return Texts.get(locale, key, args);
     }
 
     private static String text(JsonObject body, String name) {
@@ -341,7 +657,7 @@ public class UiServlet extends HttpServlet {
 
     private static String required(String value, String name) {
         if (value == null || value.isBlank()) {
-            throw ApiError.badRequest("missing_required_parameter", name, Texts.get("error.field.missing", name));
+            throw ApiError.badRequest("missing_required_parameter", name, text(READER.get(), "error.field.missing", name));
         }
         return value;
     }
@@ -352,7 +668,7 @@ public class UiServlet extends HttpServlet {
             return null;
         }
         if (!e.isJsonPrimitive()) {
-            throw ApiError.badRequest("invalid_type", name, Texts.get("error.field.type", name, "string"));
+            throw ApiError.badRequest("invalid_type", name, text(READER.get(), "error.field.type", name, "string"));
         }
         return e.getAsString();
     }
@@ -371,6 +687,6 @@ public class UiServlet extends HttpServlet {
 
     private static ApiError missing(String name) {
         return new ApiError(503, "server_error", "service_unavailable", null,
-                Texts.get("error.service.missing", name));
+                text(READER.get(), "error.service.missing", name));
     }
 }

@@ -63,16 +63,49 @@ class OllamaRequestsTest {
     @Test
     void whatCannotBeHonouredIsRefused() {
         String m = "\"messages\":[{\"role\":\"user\",\"content\":\"u\"}]";
-        for (String extra : List.of("\"format\":\"json\"", "\"tools\":[{}]", "\"options\":{\"mirostat\":1}",
-                "\"options\":{\"tfs_z\":0.5}", "\"options\":{\"frequency_penalty\":0.2}", "\"images\":[\"x\"]")) {
+        for (String extra : List.of("\"format\":\"xml\"", "\"format\":3", "\"tools\":[{}]", "\"options\":{\"mirostat\":1}",
+                "\"options\":{\"tfs_z\":0.5}", "\"options\":{\"frequency_penalty\":2.5}", "\"images\":[\"x\"]", "\"top_logprobs\":21")) {
             ApiError e = assertThrows(ApiError.class, () -> chat("{\"model\":\"m\"," + m + "," + extra + "}"), extra);
             assertEquals(400, e.status());
         }
         chat("{\"model\":\"m\"," + m + ",\"format\":\"\",\"tools\":[],\"think\":false,\"keep_alive\":\"10m\"}");
-        assertThrows(ApiError.class, () -> chat("{\"model\":\"m\",\"messages\":[{\"role\":\"tool\",\"content\":\"x\"}]}"));
+        assertThrows(ApiError.class, () -> chat("{\"model\":\"m\",\"messages\":[{\"role\":\"robot\",\"content\":\"x\"}]}"));
         assertThrows(ApiError.class, () -> chat("{\"model\":\"m\",\"messages\":[]}"));
         assertThrows(ApiError.class, () -> OllamaRequests.embed(Fields.parseObject(
                 "{\"model\":\"m\",\"input\":\"x\",\"dimensions\":4}"), false));
+    }
+
+    @Test
+    void penaltiesAndLogprobsReachTheRequest() {
+        String m = "\"messages\":[{\"role\":\"user\",\"content\":\"u\"}]";
+        OllamaRequests.Call c = chat("{\"model\":\"m\"," + m + ",\"options\":{\"presence_penalty\":1.5,"
+                + "\"frequency_penalty\":-0.5},\"logprobs\":true,\"top_logprobs\":3}");
+        assertEquals(1.5f, c.sampling().presencePenalty());
+        assertEquals(-0.5f, c.sampling().frequencyPenalty());
+        assertEquals(3, c.logprobs());
+        assertEquals(0, chat("{\"model\":\"m\"," + m + ",\"logprobs\":true}").logprobs());
+        assertEquals(-1, chat("{\"model\":\"m\"," + m + "}").logprobs());
+        assertEquals(2, OllamaRequests.generate(Fields.parseObject("{\"model\":\"m\",\"prompt\":\"p\","
+                + "\"logprobs\":true,\"top_logprobs\":2}")).logprobs());
+    }
+
+    @Test
+    void toolsAndFormats() {
+        OllamaRequests.Call c = chat("""
+                {"model":"m","format":{"type":"object","properties":{"a":{"type":"integer"}}},
+                 "tools":[{"type":"function","function":{"name":"get_weather","parameters":{"type":"object"}}}],
+                 "messages":[{"role":"user","content":"Weather?"},
+                  {"role":"assistant","content":"","tool_calls":[{"function":{"name":"get_weather",
+                    "arguments":{"city":"Paris"}}}]},
+                  {"role":"tool","content":"18 C"}]}""");
+        assertEquals("get_weather", c.tools().get(0).name());
+        assertEquals(org.terroir.api.inference.ResponseFormat.Type.JSON_SCHEMA, c.format().type());
+        assertEquals(List.of(new org.terroir.api.inference.ToolCall("call_1_0", "get_weather", "{\"city\":\"Paris\"}")),
+                c.messages().get(1).toolCalls());
+        assertEquals("call_1_0", c.messages().get(2).toolCallId(), "a tool turn answers the oldest open call");
+        assertEquals(org.terroir.api.inference.ResponseFormat.JSON_OBJECT,
+                chat("{\"model\":\"m\",\"format\":\"json\",\"messages\":[{\"role\":\"user\",\"content\":\"u\"}]}")
+                        .format());
     }
 
     @Test

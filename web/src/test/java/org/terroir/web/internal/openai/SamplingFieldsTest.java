@@ -26,6 +26,38 @@ class SamplingFieldsTest {
         assertEquals(0.2f, c.sampling().minP());
         assertEquals(1.3f, c.sampling().repeatPenalty());
         assertEquals(9L, c.sampling().seed());
+        assertEquals(0f, c.sampling().presencePenalty());
+        assertEquals(java.util.Map.of(), c.sampling().logitBias());
+    }
+
+    @Test
+    void penaltiesAndLogitBiasReachTheSampler() {
+        Requests.Completion c = chat("\"presence_penalty\":0.5,\"frequency_penalty\":-1.25,"
+                + "\"logit_bias\":{\"50256\":-100,\" 7\":100,\"3\":0,\"12\":2.5}");
+        assertEquals(0.5f, c.sampling().presencePenalty());
+        assertEquals(-1.25f, c.sampling().frequencyPenalty());
+        // a 0 bias changes nothing and is dropped
+        assertEquals(java.util.Map.of(50256, -100f, 7, 100f, 12, 2.5f), c.sampling().logitBias());
+        Requests.Completion text = Requests.text(Fields.parseObject("{\"model\":\"m\",\"prompt\":\"x\","
+                + "\"presence_penalty\":2,\"logit_bias\":{\"1\":-5}}"));
+        assertEquals(2f, text.sampling().presencePenalty());
+        assertEquals(java.util.Map.of(1, -5f), text.sampling().logitBias());
+    }
+
+    @Test
+    void aBadLogitBiasIsA400NamingIt() {
+        for (String bad : new String[] { "\"logit_bias\":{\"x\":1}", "\"logit_bias\":{\"-1\":1}",
+                "\"logit_bias\":{\"1.5\":1}", "\"logit_bias\":{\"1\":101}", "\"logit_bias\":{\"1\":\"a\"}",
+                "\"logit_bias\":[1]", "\"logit_bias\":{\"99999999999\":1}" }) {
+            ApiError e = refused(bad);
+            assertEquals(400, e.status(), bad);
+            assertEquals("logit_bias", e.param(), bad);
+        }
+        StringBuilder many = new StringBuilder("\"logit_bias\":{");
+        for (int i = 0; i <= Requests.MAX_LOGIT_BIAS; i++) {
+            many.append(i == 0 ? "" : ",").append('"').append(i).append("\":1");
+        }
+        assertEquals("logit_bias", refused(many + "}").param());
     }
 
     @Test
@@ -40,13 +72,7 @@ class SamplingFieldsTest {
 
     @Test
     void fieldsTerroirCannotHonourAreRefusedNotIgnored() {
-        String[][] cases = { { "\"logprobs\":true", "logprobs" }, { "\"top_logprobs\":3", "top_logprobs" },
-                { "\"logit_bias\":{\"50256\":-100}", "logit_bias" },
-                { "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]", "tools" },
-                { "\"tool_choice\":\"required\"", "tool_choice" },
-                { "\"response_format\":{\"type\":\"json_object\"}", "response_format" },
-                { "\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{}}", "response_format" },
-                { "\"presence_penalty\":0.5", "presence_penalty" }, { "\"frequency_penalty\":1", "frequency_penalty" },
+        String[][] cases = { { "\"response_format\":{\"type\":\"grammar\"}", "response_format" },
                 { "\"functions\":[{\"name\":\"f\"}]", "functions" }, { "\"audio\":{\"voice\":\"x\"}", "audio" },
                 { "\"modalities\":[\"text\",\"audio\"]", "modalities" } };
         for (String[] c : cases) {
@@ -54,8 +80,8 @@ class SamplingFieldsTest {
             assertEquals(400, e.status(), c[0]);
             assertEquals(c[1], e.param(), c[0]);
             assertEquals("invalid_request_error", e.type());
-            assertEquals(c[1].equals("response_format") || c[1].endsWith("_penalty") ? "unsupported_value"
-                    : "unsupported_parameter", e.code(), c[0]);
+            assertEquals(c[1].equals("response_format") ? "unsupported_value" : "unsupported_parameter", e.code(),
+                    c[0]);
         }
     }
 
@@ -67,14 +93,19 @@ class SamplingFieldsTest {
     }
 
     @Test
-    void textCompletionsRefuseEchoBestOfSuffixAndLogprobs() {
+    void textCompletionsRefuseEchoBestOfAndSuffixAndTakeLogprobs() {
         for (String[] c : new String[][] { { "\"echo\":true", "echo" }, { "\"best_of\":3", "best_of" },
-                { "\"suffix\":\"}\"", "suffix" }, { "\"logprobs\":2", "logprobs" } }) {
+                { "\"suffix\":\"}\"", "suffix" }, { "\"logprobs\":21", "logprobs" }, { "\"logprobs\":-1", "logprobs" },
+                { "\"logprobs\":true", "logprobs" } }) {
             ApiError e = assertThrows(ApiError.class,
                     () -> Requests.text(Fields.parseObject("{\"model\":\"m\",\"prompt\":\"x\"," + c[0] + "}")));
             assertEquals(c[1], e.param());
         }
-        Requests.text(Fields.parseObject("{\"model\":\"m\",\"prompt\":\"x\",\"echo\":false,\"best_of\":1,"
-                + "\"logprobs\":0,\"top_k\":3}"));
+        assertEquals(0, Requests.text(Fields.parseObject("{\"model\":\"m\",\"prompt\":\"x\",\"echo\":false,"
+                + "\"best_of\":1,\"logprobs\":0,\"top_k\":3}")).logprobs());
+        assertEquals(5, Requests.text(Fields.parseObject("{\"model\":\"m\",\"prompt\":\"x\",\"logprobs\":5}"))
+                .logprobs());
+        assertEquals(-1, Requests.text(Fields.parseObject("{\"model\":\"m\",\"prompt\":\"x\",\"logprobs\":null}"))
+                .logprobs());
     }
 }

@@ -151,6 +151,15 @@ public interface LlamaApi extends Library {
 
     Pointer llama_sampler_init_penalties(int nVocab, int lastN, float repeat, float frequency, float presence);
 
+    /**
+     * {@code biases}: {@code count} structs {@code llama_logit_bias {int32 token; float bias;}} (8 bytes each),
+     * copied by the library; every token id must be in {@code [0, nVocab)} (the library does not check).
+     */
+    Pointer llama_sampler_init_logit_bias(int nVocab, int count, Pointer biases);
+
+    /** Null when the grammar does not parse or its root rule is missing (llama.cpp logs the reason). */
+    Pointer llama_sampler_init_grammar(Pointer vocab, String grammar, String root);
+
     int llama_sampler_sample(Pointer sampler, Pointer context, int index);
 
     void llama_sampler_accept(Pointer sampler, int token);

@@ -1,0 +1,72 @@
+package org.terroir.chat.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Set;
+import java.util.function.ToIntFunction;
+
+import org.junit.jupiter.api.Test;
+import org.terroir.api.chat.Citation;
+import org.terroir.api.documents.Passage;
+
+/** How documents are cut for a prompt and a summary, with a word count standing for the model's tokenizer. */
+class DocumentPromptTest {
+    static final ToIntFunction<String> WORDS = t -> t.isBlank() ? 0 : t.strip().split("\\s+").length;
+
+    static Passage passage(int page, String section, int words) {
+        return new Passage("report.pdf", page, section, "word ".repeat(words).strip());
+    }
+
+    @Test
+    void passagesOfOnePageOrSectionBecomeOneNumberedPart() {
+        List<Citation> parts = ConversationDocuments.parts(List.of(passage(1, "", 5), passage(1, "", 5),
+                passage(2, "", 5), passage(0, "Budget", 3), passage(0, "Budget", 3), passage(0, "Staff", 2)), 3);
+        assertEquals(List.of(4, 5, 6, 7), parts.stream().map(Citation::n).toList());
+        assertEquals(List.of(1, 2, 0, 0), parts.stream().map(Citation::page).toList());
+        assertEquals(List.of("", "", "Budget", "Staff"), parts.stream().map(Citation::section).toList());
+        assertEquals(10, WORDS.applyAsInt(parts.get(0).text()), "the page's two passages together");
+    }
+
+    @Test
+    void givenWholeOnlyTheCitedPartsAreKeptWithTheAnswer() {
+        List<Citation> all = List.of(new Citation(1, "a.md", 0, "A", "x", 1), new Citation(2, "a.md", 0, "B", "y", 1),
+                new Citation(3, "a.md", 0, "C", "z", 1));
+        assertEquals(Set.of(2, 3), ConversationDocuments.cited("As [2] says, and [3] too; [x] is not a number."));
+        var whole = new ConversationDocuments.Prepared("s", all, true);
+        assertEquals(List.of("B", "C"), whole.kept("see [2] and [3]").stream().map(Citation::section).toList());
+        assertEquals(List.of(), whole.kept("no citation"));
+        var indexed = new ConversationDocuments.Prepared("s", all, false);
+        assertEquals(all, indexed.kept("no citation"), "retrieved passages are kept: they are what was asked with");
+    }
+
+    @Test
+    void citationsSurviveTheirJsonAndADamagedRowLosesOnlyThem() {
+        List<Citation> c = List.of(new Citation(1, "report.pdf", 12, "", "Rents rose.", 0.83),
+                new Citation(2, "notes.md", 0, "Budget", "Four percent.", 0.5));
+        assertEquals(c, ConversationDocuments.fromJson(ConversationDocuments.toJson(c)));
+        assertEquals(List.of(), ConversationDocuments.fromJson("{not json"));
+    }
+
+    @Test
+    void aSummaryIsCutIntoPartsThatFitAndTheirSummariesAreCutToFitTogether() {
+        List<Passage> passages = List.of(passage(1, "", 40), passage(2, "", 40), passage(3, "", 40),
+                passage(4, "", 150));
+        List<String> parts = Summaries.parts(passages, 100, WORDS);
+        assertEquals(3, parts.size(), parts.toString());
+        for (String p : parts) {
+            assertTrue(WORDS.applyAsInt(p) <= 100, p);
+        }
+        assertEquals(80, WORDS.applyAsInt(parts.get(0)), "two pages in the first part");
+        String combined = Summaries.combined(List.of("one ".repeat(60), "two ".repeat(60)), 60, WORDS);
+        assertTrue(WORDS.applyAsInt(combined) <= 60, combined);
+        assertTrue(combined.startsWith("1. one") && combined.contains("2. two"), combined);
+    }
+
+    @Test
+    void theRoomForDocumentsLeavesTheAnswerThePromptAndAQuarterForHistory() {
+        assertEquals(300, ConversationDocuments.room(512, 100, 12));
+        assertEquals(0, ConversationDocuments.room(512, 500, 100));
+    }
+}

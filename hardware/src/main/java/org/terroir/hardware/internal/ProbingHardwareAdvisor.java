@@ -1,0 +1,121 @@
+package org.terroir.hardware.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Locale;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.terroir.api.hardware.EstimateOptions;
+import org.terroir.api.hardware.Fit;
+import org.terroir.api.hardware.HardwareAdvisor;
+import org.terroir.api.hardware.HardwareProfile;
+import org.terroir.api.hardware.MemoryEstimate;
+import org.terroir.api.hardware.ModelShape;
+import org.terroir.api.hardware.Tier;
+import org.terroir.api.hardware.TierAdvice;
+import org.terroir.gguf.GgufReader;
+
+/** The advisor service: a cached probe, the tier table, the estimator and the fit verdict. */
+@Component(service = HardwareAdvisor.class, configurationPid = "org.terroir.hardware")
+@Designate(ocd = ProbingHardwareAdvisor.Config.class)
+public final class ProbingHardwareAdvisor implements HardwareAdvisor {
+
+    @ObjectClassDefinition(name = "Terroir hardware advisor",
+            description = "Constants of the memory estimator; the defaults were measured on the llama.cpp worker.")
+    public @interface Config {
+        @AttributeDefinition(description = "Resident memory of a llama.cpp worker process with no model, in MiB")
+        long processBaselineMiB() default 70;
+
+        @AttributeDefinition(description = "GPU memory a backend context takes before any tensor, in MiB")
+        long gpuContextMiB() default 400;
+
+        @AttributeDefinition(description = "Seconds a probed profile stays fresh (free memory changes)")
+        long profileTtlSeconds() default 30;
+    }
+
+    private final HardwareProbe probe;
+    private volatile MemoryEstimator estimator = new MemoryEstimator(Calibration.forThisMachine());
+    private volatile long ttlMillis = 30_000;
+    private volatile HardwareProfile cached;
+
+    public ProbingHardwareAdvisor() {
+        this(HardwareProbe.system());
+    }
+
+    /** For tests: a probe over fake /sys and /proc trees. */
+    public ProbingHardwareAdvisor(HardwareProbe probe) {
+        this.probe = probe;
+    }
+
+    @Activate
+    @Modified
+    void configure(Config config) {
+        Calibration base = Calibration.forThisMachine();
+        estimator = new MemoryEstimator(new Calibration(config.processBaselineMiB() * Calibration.MIB,
+                base.perVocabToken(), config.gpuContextMiB() * Calibration.MIB, base.repackQ4_0(),
+                base.swaAwareCache()));
+        ttlMillis = Math.max(0, config.profileTtlSeconds()) * 1000;
+    }
+
+    @Override
+    public HardwareProfile profile() {
+        HardwareProfile p = cached;
+        if (p == null || p.probedAt().toEpochMilli() + ttlMillis < System.currentTimeMillis()) {
+            p = reprobe();
+        }
+        return p;
+    }
+
+    @Override
+    public synchronized HardwareProfile reprobe() {
+        HardwareProfile p = probe.probe();
+        cached = p;
+        return p;
+    }
+
+    @Override
+    public Tier tier() {
+        return TierTable.tierOf(profile());
+    }
+
+    @Override
+    public TierAdvice advice(Locale locale) {
+        return TierTable.advice(profile(), locale);
+    }
+
+    @Override
+    public MemoryEstimate estimate(Path ggufFile, EstimateOptions options) {
+        return estimate(GgufShapes.of(GgufReader.read(ggufFile)), options);
+    }
+
+    @Override
+    public MemoryEstimate estimate(ByteBuffer prefix, long fileSize, String source, EstimateOptions options) {
+        return estimate(GgufShapes.of(GgufReader.read(prefix, fileSize, source)), options);
+    }
+
+    @Override
+    public MemoryEstimate estimate(ModelShape model, EstimateOptions options) {
+        return estimator.estimate(model, options == null ? EstimateOptions.defaults() : options);
+    }
+
+    @Override
+    public Fit fit(Path ggufFile, EstimateOptions options) {
+        return fit(GgufShapes.of(GgufReader.read(ggufFile)), options);
+    }
+
+    @Override
+    public Fit fit(ByteBuffer prefix, long fileSize, String source, EstimateOptions options) {
+        return fit(GgufShapes.of(GgufReader.read(prefix, fileSize, source)), options);
+    }
+
+    @Override
+    public Fit fit(ModelShape model, EstimateOptions options) {
+        return new FitAdvisor(estimator).fit(model, options == null ? EstimateOptions.defaults() : options,
+                profile());
+    }
+}

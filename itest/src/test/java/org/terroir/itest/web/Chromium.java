@@ -1,0 +1,53 @@
+package org.terroir.itest.web;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The page tests' browser: Debian's headless Chromium and its driver (no browser download), on a fresh profile, in
+ * one language, with nothing of its own reaching the network.
+ */
+final class Chromium {
+    static final Path BINARY = Path.of("/usr/bin/chromium");
+    static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+    /** Why a page test is skipped where they are missing. */
+    static final String MISSING = "needs Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver)";
+
+    private Chromium() {
+    }
+
+    static boolean available() {
+        return Files.isExecutable(BINARY) && Files.isExecutable(DRIVER);
+    }
+
+    /**
+     * A headless Chromium with its profile under {@code dir}, speaking {@code lang} ({@code fr} or {@code en}), in a
+     * 1280×900 window unless {@code extra} gives another; {@code extra} arguments come last.
+     */
+    static WebDriver start(Path dir, String lang, String... extra) throws IOException {
+        List<String> arguments = new ArrayList<>(List.of("--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-dev-shm-usage", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + Files.createTempDirectory(dir, "chromium"),
+                "--lang=" + (lang.equals("fr") ? "fr-FR" : "en-US")));
+        if (Arrays.stream(extra).noneMatch(a -> a.startsWith("--window-size="))) {
+            arguments.add("--window-size=1280,900");
+        }
+        arguments.addAll(List.of(extra));
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(BINARY.toFile());
+        options.addArguments(arguments);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
+                .usingAnyFreePort().build();
+        return new ChromeDriver(service, options);
+    }
+}
