@@ -64,6 +64,39 @@ class DocumentPromptTest {
         assertTrue(combined.startsWith("1. one") && combined.contains("2. two"), combined);
     }
 
+    /** A tokenizer that does not add up: every line break and every digit costs a token of its own. */
+    static final ToIntFunction<String> LUMPY = t -> WORDS.applyAsInt(t)
+            + (int) t.chars().filter(ch -> ch == '\n' || Character.isDigit(ch)).count();
+
+    @Test
+    void partsAndTheirJoinFitEvenWhereSeparatorsAndHeadersCostTokens() {
+        List<Passage> passages = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            passages.add(passage(0, "Section " + i, 9));
+        }
+        List<String> parts = Summaries.parts(passages, 50, LUMPY);
+        assertTrue(parts.size() > 1, parts.toString());
+        for (String p : parts) {
+            assertTrue(LUMPY.applyAsInt(p) <= 50, LUMPY.applyAsInt(p) + " tokens: " + p);
+        }
+        assertEquals(30, parts.stream().mapToInt(p -> p.split("Section", -1).length - 1).sum(), "no passage lost");
+        List<String> summaries = java.util.Collections.nCopies(40, "summary text of the part");
+        String combined = Summaries.combined(summaries, 100, LUMPY);
+        assertTrue(LUMPY.applyAsInt(combined) <= 100, LUMPY.applyAsInt(combined) + " tokens: " + combined);
+    }
+
+    @Test
+    void aTextWithoutSpacesIsCutBetweenCharacters() {
+        ToIntFunction<String> chars = t -> t.codePointCount(0, t.length());
+        String run = "\uD83D\uDE00abcdefghij".repeat(20);
+        String cut = Summaries.fit(run, 15, chars);
+        assertEquals(15, chars.applyAsInt(cut));
+        assertTrue(run.startsWith(cut));
+        List<String> parts = Summaries.parts(List.of(new Passage("a.txt", 1, "", run)), 15, chars);
+        assertEquals(1, parts.size());
+        assertTrue(chars.applyAsInt(parts.get(0)) <= 15, parts.get(0));
+    }
+
     @Test
     void theRoomForDocumentsLeavesTheAnswerThePromptAndAQuarterForHistory() {
         assertEquals(300, ConversationDocuments.room(512, 100, 12));

@@ -269,10 +269,17 @@ class PagePresetsIT {
             assertEquals(2, docs.getAsJsonArray("documents").size(), docs.toString());
 
             // summarise, with progress by part, as an answer of the conversation (stopped: a tiny model talks on)
+            // every text the progress line shows is kept (a fast part may come and go between two polls), and
+            // the notice is cleared: any notice from now on is the summary's error
             WebDriverWait slow = new WebDriverWait(driver, Duration.ofMinutes(4));
+            js.executeScript("window.lastNotice = ''; window.docStates = [];"
+                    + "new MutationObserver(() => window.docStates.push(document.getElementById('doc-state').textContent))"
+                    + ".observe(document.getElementById('doc-state'), { childList: true, characterData: true, subtree: true });");
             driver.findElement(listed).findElement(By.cssSelector("button.summarise")).click();
-            slow.until(ExpectedConditions.textToBePresentInElementLocated(By.id("doc-state"),
-                    fr ? "Résumé de la partie 1 sur" : "Summarising part 1 of"));
+            String partOne = fr ? "Résumé de la partie 1 sur" : "Summarising part 1 of";
+            slow.until(d -> !"".equals(js.executeScript("return window.lastNotice || ''"))
+                    || (Boolean) js.executeScript("return window.docStates.some(s => s.includes(arguments[0]))", partOne));
+            assertEquals("", js.executeScript("return window.lastNotice || ''"), "the summary failed");
             wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#messages li.msg.user")));
             assertTrue(driver.findElement(By.cssSelector("#messages li.msg.user")).getText().contains(report.getFileName().toString()));
             shot(driver, shots, "09-summary");
@@ -281,6 +288,7 @@ class PagePresetsIT {
             }
             slow.until(d -> d.findElements(By.cssSelector("#messages li.msg.assistant.streaming")).isEmpty()
                     && d.findElement(By.id("send")).isEnabled());
+            assertEquals("", js.executeScript("return window.lastNotice || ''"), "the summary failed");
             int answers = driver.findElements(By.cssSelector("#messages li.msg.assistant")).size();
 
             // an answer with its sources: asked, then shown as the page renders any stored answer
