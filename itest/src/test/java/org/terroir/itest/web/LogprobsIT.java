@@ -147,7 +147,10 @@ class LogprobsIT {
         assertEquals(expected.size(), streamed.size());
         for (int i = 0; i < expected.size(); i++) {
             assertEquals(expected.get(i).token(), streamed.get(i).token());
-            assertEquals(expected.get(i).logprob(), streamed.get(i).logprob(), 1e-6);
+            // the same tokens, and the same numbers up to float rounding: the second request finds its prompt
+            // in the worker's prompt cache, and llama.cpp's sums differ in the last digits with how the tokens
+            // were batched (measured: 7e-5 apart on one CI run)
+            assertEquals(expected.get(i).logprob(), streamed.get(i).logprob(), 1e-3);
             assertEquals(2, streamed.get(i).topLogprobs().size());
         }
         // without logprobs, none come
