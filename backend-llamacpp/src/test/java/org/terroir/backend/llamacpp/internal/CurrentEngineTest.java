@@ -196,7 +196,10 @@ class CurrentEngineTest {
         String log = Files.readString(home.resolve("logs/llamacpp-h.gguf.log"));
         assertTrue(log.contains("built-in template"), log);
 
-        // The classic engine never runs a model's Jinja template (its C++ renderer has no limits)
+        // The classic engine formats chats with llama.cpp's built-in templates, so the answer comes quickly; but
+        // its load is slow on this template (measured ≈ 215 s): llama.cpp b4916 still parses and test-renders the
+        // model's template with its unbounded C++ renderer while loading (capability probing), jinja off or not.
+        // A known defect of the classic engine, left open: the load time is not asserted here.
         LoadedModel old = load(classic, file, LoadOptions.defaults().withContextLength(256));
         long start2 = System.nanoTime();
         assertEquals(3, old.generate(GenerationRequest.chat(List.of(ChatMessage.user("hi")), Sampling.greedy(3)), null)
