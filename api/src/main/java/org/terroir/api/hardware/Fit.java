@@ -9,7 +9,8 @@ import java.util.Objects;
  * @param reason             why, in the user's language, with the figures that decided
  * @param gpuLayers          layers to offload for this verdict (all for FULL_GPU, some for PARTIAL_GPU, else 0)
  * @param maxContextThatFits the largest context length (up to the model's trained length) that still fits with
- *                           this placement; 0 when even the weights do not fit
+ *                           this placement; 0 when even the weights do not fit, and for an ONNX model (its
+ *                           context is fixed by its export, and it has no K/V cache to size)
  * @param approximate        true when the estimate behind it is approximate
  * @param estimate           the estimate for the requested (or default) context length and this placement
  */

@@ -1,9 +1,9 @@
 /**
  * What this machine can run: the hardware profile and where each figure came from, the guide's tier table,
- * memory estimates of GGUF models and fit verdicts.
+ * memory estimates of GGUF and ONNX models and fit verdicts.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.terroir.api.hardware;
 
 import org.osgi.annotation.bundle.Export;

@@ -3,6 +3,7 @@ package org.terroir.hardware.internal;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -10,6 +11,7 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.terroir.api.NeedMoreBytesException;
 import org.terroir.api.hardware.EstimateOptions;
 import org.terroir.api.hardware.Fit;
 import org.terroir.api.hardware.HardwareAdvisor;
@@ -18,6 +20,7 @@ import org.terroir.api.hardware.MemoryEstimate;
 import org.terroir.api.hardware.ModelShape;
 import org.terroir.api.hardware.Tier;
 import org.terroir.api.hardware.TierAdvice;
+import org.terroir.gguf.GgufNeedMoreBytesException;
 import org.terroir.gguf.GgufReader;
 
 /** The advisor service: a cached probe, the tier table, the estimator and the fit verdict. */
@@ -89,13 +92,37 @@ public final class ProbingHardwareAdvisor implements HardwareAdvisor {
     }
 
     @Override
-    public MemoryEstimate estimate(Path ggufFile, EstimateOptions options) {
-        return estimate(GgufShapes.of(GgufReader.read(ggufFile)), options);
+    public MemoryEstimate estimate(Path modelFile, EstimateOptions options) {
+        Optional<Path> onnx = OnnxEstimates.model(modelFile);
+        if (onnx.isPresent()) {
+            return estimateOnnx(OnnxEstimates.weightBytes(onnx.get()), modelFile.toString());
+        }
+        return estimate(GgufShapes.of(GgufReader.read(modelFile)), options);
+    }
+
+    @Override
+    public ModelShape shape(ByteBuffer prefix, long fileSize, String source) {
+        try {
+            return GgufShapes.of(GgufReader.read(prefix, fileSize, source));
+        } catch (GgufNeedMoreBytesException e) {
+            // the api's type, so that callers need not import the gguf bundle
+            throw new NeedMoreBytesException(e.code(), e.getMessage(), e.bytesNeeded(), e);
+        }
+    }
+
+    @Override
+    public MemoryEstimate estimateOnnx(long weightBytes, String source) {
+        return OnnxEstimates.estimate(weightBytes, source);
+    }
+
+    @Override
+    public Fit fitOnnx(long weightBytes, String source) {
+        return OnnxEstimates.fit(weightBytes, source, profile());
     }
 
     @Override
     public MemoryEstimate estimate(ByteBuffer prefix, long fileSize, String source, EstimateOptions options) {
-        return estimate(GgufShapes.of(GgufReader.read(prefix, fileSize, source)), options);
+        return estimate(shape(prefix, fileSize, source), options);
     }
 
     @Override
@@ -104,13 +131,17 @@ public final class ProbingHardwareAdvisor implements HardwareAdvisor {
     }
 
     @Override
-    public Fit fit(Path ggufFile, EstimateOptions options) {
-        return fit(GgufShapes.of(GgufReader.read(ggufFile)), options);
+    public Fit fit(Path modelFile, EstimateOptions options) {
+        Optional<Path> onnx = OnnxEstimates.model(modelFile);
+        if (onnx.isPresent()) {
+            return fitOnnx(OnnxEstimates.weightBytes(onnx.get()), modelFile.toString());
+        }
+        return fit(GgufShapes.of(GgufReader.read(modelFile)), options);
     }
 
     @Override
     public Fit fit(ByteBuffer prefix, long fileSize, String source, EstimateOptions options) {
-        return fit(GgufShapes.of(GgufReader.read(prefix, fileSize, source)), options);
+        return fit(shape(prefix, fileSize, source), options);
     }
 
     @Override

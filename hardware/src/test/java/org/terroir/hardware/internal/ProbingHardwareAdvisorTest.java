@@ -17,17 +17,42 @@ import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.terroir.api.InvalidModelException;
+import org.terroir.api.NeedMoreBytesException;
 import org.terroir.api.hardware.EstimateOptions;
 import org.terroir.api.hardware.Fit;
 import org.terroir.api.hardware.HardwareProfile;
 import org.terroir.api.hardware.MemoryEstimate;
-import org.terroir.gguf.GgufNeedMoreBytesException;
 import org.terroir.testkit.gguf.GgufLayout;
 import org.terroir.testkit.gguf.TensorType;
 import org.terroir.testkit.gguf.TinyLlama;
 
 /** The service over real GGUF files written by the testkit: local files and prefixes of "remote" ones. */
 class ProbingHardwareAdvisorTest {
+
+    @Test
+    void onnxModelsAreEstimatedFromTheirWeightsWithTheirExternalData(@TempDir Path dir) throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("tiny-onnx/onnx"));
+        Files.write(folder.resolve("model.onnx"), new byte[3000]);
+        Files.write(folder.resolve("model.onnx_data"), new byte[5000]);
+        Files.write(folder.resolve("other.onnx"), new byte[7000]);
+        ProbingHardwareAdvisor advisor = new ProbingHardwareAdvisor(new HardwareProbe(dir, dir, CgroupLimit.system()));
+        for (Path named : new Path[] {dir.resolve("tiny-onnx"), folder.resolve("model.onnx")}) {
+            MemoryEstimate e = advisor.estimate(named, EstimateOptions.defaults());
+            assertEquals(8000, e.weights().ram(), named + ": the model and its external data, not other.onnx");
+            assertEquals(OnnxEstimates.MIN_WORKING, e.compute().ram());
+            assertEquals(0, e.vram());
+            assertTrue(e.approximate() && !e.warnings().isEmpty(), e.toString());
+        }
+        MemoryEstimate big = advisor.estimateOnnx(16L << 30, "big.onnx");
+        assertEquals((16L << 30) / 8, big.compute().ram(), "working memory grows with the weights");
+        assertEquals(big.total(), advisor.fitOnnx(16L << 30, "big.onnx").estimate().total());
+        Fit huge = advisor.fitOnnx(1L << 50, "huge.onnx");
+        assertEquals(org.terroir.api.hardware.Verdict.TOO_LARGE, huge.verdict(), huge.reason());
+        assertTrue(huge.approximate());
+        assertThrows(InvalidModelException.class, () -> advisor.estimateOnnx(0, "empty.onnx"));
+        assertThrows(InvalidModelException.class, () -> advisor.estimate(dir.resolve("missing.onnx"),
+                EstimateOptions.defaults()));
+    }
 
     @Test
     void estimatesARealFileAndTheSameFromItsPrefix(@TempDir Path dir) throws IOException {
@@ -54,7 +79,7 @@ class ProbingHardwareAdvisorTest {
             try {
                 remote = advisor.estimate(ByteBuffer.wrap(all, 0, have).slice(), all.length,
                         "https://example/small-q8.gguf", o);
-            } catch (GgufNeedMoreBytesException e) {
+            } catch (NeedMoreBytesException e) {
                 assertTrue(e.bytesNeeded() > have, e.getMessage());
                 have = (int) Math.min(all.length, Math.max(e.bytesNeeded(), have * 2L));
                 rounds++;

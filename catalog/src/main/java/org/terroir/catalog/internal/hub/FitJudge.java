@@ -6,18 +6,19 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
+import org.terroir.api.NeedMoreBytesException;
 import org.terroir.api.TerroirException;
 import org.terroir.api.catalog.FitBadge;
 import org.terroir.api.catalog.ModelFile;
 import org.terroir.api.hardware.EstimateOptions;
 import org.terroir.api.hardware.Fit;
 import org.terroir.api.hardware.HardwareAdvisor;
+import org.terroir.api.hardware.ModelShape;
 import org.terroir.catalog.internal.Msg;
-import org.terroir.gguf.GgufNeedMoreBytesException;
 
 /**
  * Gives remote GGUF files a fit badge by reading only their header with HTTP ranges (2 MB first, more when the
- * reader asks) and asking the hardware advisor. Without an advisor every badge is {@link FitBadge#UNKNOWN}.
+ * reader asks) and asking the hardware advisor; ONNX files get theirs from their sizes. Without an advisor every badge is {@link FitBadge#UNKNOWN}.
  */
 public final class FitJudge {
     static final int FIRST_BYTES = 2 << 20;
@@ -68,15 +69,15 @@ public final class FitJudge {
             while (true) {
                 ByteBuffer prefix = hub.readPrefix(repo, f.name(), len);
                 try {
-                    Fit fit = a.fit(prefix, f.sizeBytes(), repo + "/" + f.name(), EstimateOptions.defaults());
+                    ModelShape shape = a.shape(prefix, f.sizeBytes(), repo + "/" + f.name());
+                    Fit fit = a.fit(shape, EstimateOptions.defaults());
                     judged = f.withFit(badge(fit), fit.reason());
-                    String arch = org.terroir.gguf.GgufReader.read(prefix.duplicate().rewind(), f.sizeBytes(),
-                            repo + "/" + f.name()).architecture();
+                    String arch = shape.architecture();
                     if (Boolean.FALSE.equals(engines.apply(arch))) {
                         judged = f.withFit(FitBadge.UNSUPPORTED, Msg.text("fit.architecture", arch));
                     }
                     break;
-                } catch (GgufNeedMoreBytesException e) {
+                } catch (NeedMoreBytesException e) {
                     long next = Math.max(e.bytesNeeded(), 2L * len);
                     if (len >= f.sizeBytes() || next > MAX_BYTES) {
                         judged = f.withFit(FitBadge.UNKNOWN, Msg.text("fit.header-too-large", Msg.size(e.bytesNeeded())));
@@ -90,6 +91,31 @@ public final class FitJudge {
         }
         cache.put(key, judged);
         return judged;
+    }
+
+    /**
+     * An ONNX file's badge from its size and that of its external data (the files of the same folder whose names
+     * start with its name, e.g. {@code model.onnx_data}); nothing is read from the Hub but the listing.
+     */
+    public ModelFile judgeOnnx(ModelFile f, List<ModelFile> all) {
+        HardwareAdvisor a = advisor.get();
+        if (a == null) {
+            return f.withFit(FitBadge.UNKNOWN, Msg.text("fit.no-advisor"));
+        }
+        String folder = folder(f.name());
+        long bytes = all.stream().filter(o -> folder(o.name()).equals(folder) && o.name().startsWith(f.name()))
+                .mapToLong(o -> Math.max(0, o.sizeBytes())).sum();
+        try {
+            Fit fit = a.fitOnnx(bytes, f.name());
+            return f.withFit(badge(fit), fit.reason());
+        } catch (TerroirException e) {
+            return f.withFit(FitBadge.UNKNOWN, e.getMessage());
+        }
+    }
+
+    private static String folder(String name) {
+        int slash = name.lastIndexOf('/');
+        return slash < 0 ? "" : name.substring(0, slash);
     }
 
     static FitBadge badge(Fit fit) {

@@ -58,7 +58,9 @@ public final class HubCatalog implements ModelCatalog {
         if (!checkFit) {
             return withRecommended(full, rec == null ? null : rec.name(), FitBadge.UNKNOWN);
         }
-        List<ModelFile> files = full.files().parallelStream().map(f -> f.isGguf() ? judge.judge(repo, f) : f).toList();
+        List<ModelFile> files = full.files().parallelStream().map(f -> f.isGguf() ? judge.judge(repo, f)
+                : f.name().toLowerCase(java.util.Locale.ROOT).endsWith(".onnx") ? judge.judgeOnnx(f, full.files()) : f)
+                .toList();
         FitBadge best = rec == null ? FitBadge.UNKNOWN
                 : files.stream().filter(f -> f.name().equals(rec.name())).findFirst().map(ModelFile::fit)
                         .orElse(FitBadge.UNKNOWN);

@@ -85,6 +85,31 @@ class HubCatalogTest {
     }
 
     @Test
+    void onnxFilesGetABadgeFromTheirSizeAndTheirExternalData() {
+        int data = 8 << 20;
+        hub.repo("acme/tiny-ONNX").file("onnx/model.onnx", new byte[4096]).file("onnx/model.onnx_data",
+                new byte[data]).file("onnx/decoder.onnx", new byte[2048]).text("tokenizer.json", "{}");
+        HubClient client = Fixtures.client(hub, null);
+        CatalogEntry e = new HubCatalog(client, new FitJudge(client, () -> advisor)).describe("acme/tiny-ONNX", true);
+        ModelFile model = e.files().stream().filter(f -> f.name().equals("onnx/model.onnx")).findFirst().orElseThrow();
+        assertEquals(FitBadge.FITS, model.fit(), model.fitDetail());
+        // the reason's first figure is what it needs: the model with its external data, not the model alone
+        assertEquals(needs(advisor.fitOnnx(4096 + data, "m").reason()), needs(model.fitDetail()));
+        assertFalse(needs(advisor.fitOnnx(4096, "m").reason()).equals(needs(model.fitDetail())), model.fitDetail());
+        assertTrue(model.fitDetail().length() > needs(model.fitDetail()).length());
+        ModelFile decoder = e.files().stream().filter(f -> f.name().equals("onnx/decoder.onnx")).findFirst()
+                .orElseThrow();
+        assertEquals(needs(advisor.fitOnnx(2048, "m").reason()), needs(decoder.fitDetail()));
+        assertEquals(FitBadge.UNKNOWN, e.files().stream().filter(f -> f.name().equals("tokenizer.json")).findFirst()
+                .orElseThrow().fit());
+        assertTrue(hub.log().stream().noneMatch(l -> l.contains("/cdn/")), "no byte of the weights read");
+    }
+
+    private static String needs(String reason) {
+        return reason.substring(0, reason.indexOf(','));
+    }
+
+    @Test
     void withoutAnAdvisorBadgesAreUnknownAndNothingIsRead() {
         HubClient client = Fixtures.client(hub, null);
         HubCatalog catalog = new HubCatalog(client, new FitJudge(client, () -> null));

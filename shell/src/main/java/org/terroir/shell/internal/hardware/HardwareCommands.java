@@ -179,7 +179,7 @@ public class HardwareCommands {
             @Parameter(names = {"--no-mmap"}, presentValue = "true", absentValue = "false") boolean noMmap,
             @Descriptor("flash attention on")
             @Parameter(names = {"--flash-attn"}, presentValue = "true", absentValue = "false") boolean flash,
-            @Descriptor("a .gguf file (absolute, relative, or under TERROIR_HOME/models)") String file) {
+            @Descriptor("a .gguf file, an .onnx file or an ONNX model folder (absolute, relative, or under TERROIR_HOME/models)") String file) {
         if (ctx < 0 || gpuLayers < -2) {
             throw new TerroirException("fit.options", TEXTS.get("fit.options"));
         }
@@ -191,16 +191,24 @@ public class HardwareCommands {
     void print(PrintStream out, Path file, EstimateOptions options) {
         Fit fit = advisor.fit(file, options);
         MemoryEstimate e = fit.estimate();
-        out.println(TEXTS.get("fit.model", file.getFileName(), e.layerCount(), e.parameters() / 1e9,
-                e.contextLength(), e.kvCacheType()));
+        if (e.layerCount() == 0 && e.kvCacheType().isEmpty()) {
+            out.println(TEXTS.get("fit.model.onnx", file.getFileName(), human(e.weights().total())));
+        } else {
+            out.println(TEXTS.get("fit.model", file.getFileName(), e.layerCount(), e.parameters() / 1e9,
+                    e.contextLength(), e.kvCacheType()));
+        }
         out.printf("  %-14s %12s %12s%n", "", TEXTS.get("fit.col.ram"), TEXTS.get("fit.col.vram"));
         row(out, "fit.row.weights", e.weights());
         row(out, "fit.row.kv", e.kvCache());
         row(out, "fit.row.compute", e.compute());
         row(out, "fit.row.overhead", e.overhead());
         row(out, "fit.row.total", new MemorySplit(e.ram(), e.vram()));
-        out.println(TEXTS.get("fit.verdict", TEXTS.get("verdict." + fit.verdict()), fit.gpuLayers(),
-                e.layerCount() + 1));
+        if (e.layerCount() > 0) {
+            out.println(TEXTS.get("fit.verdict", TEXTS.get("verdict." + fit.verdict()), fit.gpuLayers(),
+                    e.layerCount() + 1));
+        } else {
+            out.println(TEXTS.get("fit.verdict.onnx", TEXTS.get("verdict." + fit.verdict())));
+        }
         out.println("  " + fit.reason());
         List<String> warnings = e.warnings();
         for (String w : warnings) {

@@ -192,6 +192,21 @@ class HardwareCommandsTest {
         }
 
         @Override
+        public ModelShape shape(ByteBuffer prefix, long fileSize, String source) {
+            throw new UnsupportedOperationException("not used by the shell");
+        }
+
+        @Override
+        public MemoryEstimate estimateOnnx(long weightBytes, String source) {
+            return estimate();
+        }
+
+        @Override
+        public Fit fitOnnx(long weightBytes, String source) {
+            return fit((Path) null, null);
+        }
+
+        @Override
         public Fit fit(Path ggufFile, EstimateOptions options) {
             return new Fit(Verdict.PARTIAL_GPU, "because", 10, 8192, true, estimate());
         }
