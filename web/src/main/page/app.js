@@ -4,7 +4,7 @@
   const T = {
     en: { 'tab.settings': 'Settings', 'set.port': 'Port of the page and API', 'set.threads': 'Processor threads (0: automatic)',
       'set.gpu': 'Graphics card', 'set.gpu.auto': 'use it when the model fits', 'set.gpu.off': 'do not use it',
-      'set.idle': 'Unload an unused model after (minutes, 0: never)', 'set.folder': 'Models folder', 'set.lan': 'Access from the local network',
+      'set.idle': 'Unload an unused model after (minutes, 0: never)', 'set.folder': 'Models folder', 'set.folder.hint': 'Downloads go there; models already in the former folder stay where they are.', 'set.lan': 'Access from the local network',
       'set.risk': 'Off, only this computer reaches Terroir. On, every device of your local network (home or office Wi-Fi) can reach it: anyone there could use your models and read your conversations through the API unless they have a key. Create a key first and give it only to the people you trust.',
       'set.lanOn': 'Let other devices of the local network use this server (they need a key)', 'set.keyLabel': 'Name of the key (who uses it)',
       'set.keyCreate': 'Create a key', 'set.secret': 'The key (copy it now, it is shown only once): ', 'set.revoke': 'Revoke',
@@ -49,7 +49,7 @@
       ctxWords: (n) => 'context of ' + n + ' tokens', tryBtn: 'Find it in the catalog', downloadsFirst: 'Downloading… then it loads and the chat opens.' },
     fr: { 'tab.settings': 'Réglages', 'set.port': 'Port de la page et de l’API', 'set.threads': 'Fils du processeur (0 : automatique)',
       'set.gpu': 'Carte graphique', 'set.gpu.auto': 'l’utiliser quand le modèle y tient', 'set.gpu.off': 'ne pas l’utiliser',
-      'set.idle': 'Décharger un modèle inutilisé après (minutes, 0 : jamais)', 'set.folder': 'Dossier des modèles', 'set.lan': 'Accès depuis le réseau local',
+      'set.idle': 'Décharger un modèle inutilisé après (minutes, 0 : jamais)', 'set.folder': 'Dossier des modèles', 'set.folder.hint': 'Les téléchargements y vont ; les modèles déjà dans l’ancien dossier y restent.', 'set.lan': 'Accès depuis le réseau local',
       'set.risk': 'Désactivé, seul cet ordinateur atteint Terroir. Activé, tous les appareils de votre réseau local (Wi-Fi de la maison ou du bureau) peuvent l’atteindre : sans clé, n’importe qui pourrait y utiliser vos modèles et lire vos conversations par l’API. Créez d’abord une clé et ne la donnez qu’aux personnes de confiance.',
       'set.lanOn': 'Laisser les autres appareils du réseau local utiliser ce serveur (avec une clé)', 'set.keyLabel': 'Nom de la clé (qui l’utilise)',
       'set.keyCreate': 'Créer une clé', 'set.secret': 'La clé (copiez-la maintenant, elle n’est montrée qu’une fois) : ', 'set.revoke': 'Révoquer',
@@ -336,7 +336,7 @@
     const s = await api('settings');
     $('#set-lang').value = state.lang; $('#set-port').value = s.port; $('#set-threads').value = s.threads;
     $('#set-gpu').value = s.gpu === 'off' ? 'off' : 'auto'; $('#set-idle').value = s.idleUnloadMinutes;
-    $('#set-folder').textContent = s.modelsFolder || '—'; $('#set-lan').checked = !!s.lanAccess;
+    $('#set-folder').value = s.modelsFolder || ''; $('#set-lan').checked = !!s.lanAccess;
     const energy = await api('energy').catch(() => ({}));
     $('#set-country').replaceChildren(el('option', { value: '', text: t('set.country.auto') }),
       ...(energy.countries || []).map((c) => el('option', { value: c.code, text: c.name + ' · ' + num(c.grid_g_per_kwh, 0) + ' g/kWh' })));
@@ -360,10 +360,12 @@
   }));
   $('#settings-form').addEventListener('submit', guard(async (e) => {
     e.preventDefault();
-    if ($('#set-lang').value !== state.lang) { state.lang = $('#set-lang').value; localStorage.setItem('terroir.lang', state.lang); translate(); }
+    if ($('#set-lang').value !== state.lang) { state.lang = $('#set-lang').value; state.langChosen = true; localStorage.setItem('terroir.lang', state.lang); translate(); }
     const before = await api('settings');
+    if (before.language !== state.lang) await api('settings', { language: state.lang });
     const body = { threads: Number($('#set-threads').value), gpu: $('#set-gpu').value, idleUnloadMinutes: Number($('#set-idle').value),
       lanAccess: $('#set-lan').checked, port: Number($('#set-port').value),
+      modelsFolder: $('#set-folder').value.trim() !== (before.modelsFolder || '') ? $('#set-folder').value.trim() : undefined,
       // Without the table (no hardware bundle) the chooser holds only its first choice: then leave the country as it is.
       country: $('#set-country').options.length > 1 ? $('#set-country').value : undefined };
     await api('settings', body);
@@ -472,6 +474,8 @@
     let line = t('statsWords')(s) + ' · ' + word('fin', s.finishReason);
     const e = s.energy;
     if (e && typeof e.joules === 'number') line += ' · ' + energyWords(e) + ' · ' + t(e.method === 'measured' ? 'energy.measured' : 'energy.estimated');
+    // a remote model's answer says so where its figures are read (its energy was spent elsewhere and is unknown)
+    if ((state.library || []).some((m) => m.name === s.model && m.source === 'REMOTE')) line += ' · ' + t('remoteTag');
     return line;
   }
   // --- energy: the same fields as the API's usage.energy (joules, wh, method, co2_grams, country_name in the page's language)
@@ -678,7 +682,10 @@
   $('#prompt').addEventListener('keydown', (e) => { if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); send(); } });
   $('#stop').addEventListener('click', guard(async () => { if (state.conv) await api('conversations/' + state.conv + '/stop', {}); }));
   $('#search-form').addEventListener('submit', (e) => { e.preventDefault(); refreshCatalog(); });
-  $('#lang').addEventListener('change', () => { state.lang = $('#lang').value; localStorage.setItem('terroir.lang', state.lang); translate(); show(state.view); });
+  $('#lang').addEventListener('change', () => {
+    state.lang = $('#lang').value; state.langChosen = true; localStorage.setItem('terroir.lang', state.lang); translate(); show(state.view);
+    api('settings', { language: state.lang }).catch(() => {}); // kept by the platform: the next browser opens in it too
+  });
   $('#api-key').addEventListener('change', () => { localStorage.setItem('terroir.key', $('#api-key').value); show(state.view); });
   document.querySelectorAll('nav button').forEach((b) => b.addEventListener('click', () => show(b.dataset.view)));
   $('#api-key').value = localStorage.getItem('terroir.key') || '';
@@ -689,4 +696,10 @@
     refreshChat, openConversation, newConversation, renderAnswer });
   translate();
   show(state.view);
+  // The language chosen in the settings (kept by the platform) wins over this browser's own, once known.
+  api('settings').then((s) => {
+    if (!state.langChosen && (s.language === 'fr' || s.language === 'en') && s.language !== state.lang) {
+      state.lang = s.language; localStorage.setItem('terroir.lang', state.lang); translate(); show(state.view);
+    }
+  }).catch(() => {});
 })();

@@ -41,4 +41,9 @@ public @interface CatalogConfig {
 
     @AttributeDefinition(description = "Use models already downloaded by LM Studio, the Hugging Face cache and Ollama")
     boolean scan_other_tools() default true;
+
+    @AttributeDefinition(description = "Folder of the model library, where downloads go (an absolute path); empty: "
+            + "TERROIR_HOME/models. Models already in the former folder stay there, and downloads under way stop "
+            + "(their .part files are kept for the next pull).")
+    String models_folder() default "";
 }

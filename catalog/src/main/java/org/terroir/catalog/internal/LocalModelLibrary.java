@@ -11,7 +11,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.terroir.api.TerroirHome;
 import org.terroir.api.catalog.ImportMode;
 import org.terroir.api.catalog.LibraryModel;
 import org.terroir.api.catalog.ModelContributor;
@@ -58,7 +57,7 @@ public class LocalModelLibrary implements ModelLibrary, ModelResolver {
     @Activate
     @Modified
     void configure(CatalogConfig config) {
-        store = new ModelStore(TerroirHome.models(), config.scan_other_tools()
+        store = new ModelStore(CatalogComponents.modelsFolder(config), config.scan_other_tools()
                 ? ExternalRoot.defaults(System.getenv(), Path.of(System.getProperty("user.home")))
                 : List.of());
     }

@@ -6,7 +6,6 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
-import org.terroir.api.TerroirHome;
 import org.terroir.api.catalog.Download;
 import org.terroir.api.catalog.DownloadListener;
 import org.terroir.api.catalog.Downloader;
@@ -25,7 +24,7 @@ public class ResumingDownloader implements Downloader {
     void configure(CatalogConfig config) {
         FileDownloader old = delegate;
         // Only the Terroir library is written to; the other tools' folders are not needed here.
-        ModelStore store = new ModelStore(TerroirHome.models(), List.of());
+        ModelStore store = new ModelStore(CatalogComponents.modelsFolder(config), List.of());
         delegate = new FileDownloader(new HubClient(CatalogComponents.settings(config)), store, FreeSpace.FILE_STORE,
                 Math.max(0, config.disk_margin_mb()) << 20, Math.max(1, config.max_concurrent_downloads()));
         if (old != null) {

@@ -40,6 +40,11 @@ public final class HardwareProbe {
     }
 
     public HardwareProfile probe() {
+        return probe(modelsDir);
+    }
+
+    /** The profile, its free disk read where the models go (the library's folder, which a user may choose). */
+    public HardwareProfile probe(Path modelsDir) {
         OshiProbe.Raw raw = null;
         try {
             raw = OshiProbe.read();

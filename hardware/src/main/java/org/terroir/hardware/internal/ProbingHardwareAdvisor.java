@@ -8,10 +8,15 @@ import java.util.Optional;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.terroir.api.NeedMoreBytesException;
+import org.terroir.api.catalog.ModelLibrary;
 import org.terroir.api.hardware.EstimateOptions;
 import org.terroir.api.hardware.Fit;
 import org.terroir.api.hardware.HardwareAdvisor;
@@ -46,6 +51,11 @@ public final class ProbingHardwareAdvisor implements HardwareAdvisor {
     private volatile long ttlMillis = 30_000;
     private volatile HardwareProfile cached;
 
+    /** Where the models go, so that the free disk is read there (absent: TERROIR_HOME/models). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile ModelLibrary library;
+
     public ProbingHardwareAdvisor() {
         this(HardwareProbe.system());
     }
@@ -68,7 +78,9 @@ public final class ProbingHardwareAdvisor implements HardwareAdvisor {
     @Override
     public HardwareProfile profile() {
         HardwareProfile p = cached;
-        if (p == null || p.probedAt().toEpochMilli() + ttlMillis < System.currentTimeMillis()) {
+        Path folder = modelsFolder();
+        if (p == null || p.probedAt().toEpochMilli() + ttlMillis < System.currentTimeMillis()
+                || folder != null && !folder.equals(p.modelsDir())) {
             p = reprobe();
         }
         return p;
@@ -76,9 +88,19 @@ public final class ProbingHardwareAdvisor implements HardwareAdvisor {
 
     @Override
     public synchronized HardwareProfile reprobe() {
-        HardwareProfile p = probe.probe();
+        Path folder = modelsFolder();
+        HardwareProfile p = folder == null ? probe.probe() : probe.probe(folder);
         cached = p;
         return p;
+    }
+
+    private Path modelsFolder() {
+        ModelLibrary lib = library;
+        try {
+            return lib == null ? null : lib.root();
+        } catch (RuntimeException e) {
+            return null; // a library going away: the default folder
+        }
     }
 
     @Override

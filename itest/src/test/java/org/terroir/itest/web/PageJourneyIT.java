@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -136,7 +137,7 @@ class PageJourneyIT {
             new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("lang"))).selectByValue(lang);
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("firstrun"),
                     fr ? "Cet ordinateur" : "This computer"));
-            WebElement get = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#firstrun button.get")));
+            wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#firstrun button.get")));
             String advice = driver.findElement(By.id("firstrun")).getText();
             assertTrue(advice.contains(fr ? "Cet ordinateur" : "This computer"), advice);
             assertTrue(advice.contains(fr ? " Go" : " GB"), "sizes in the reader's units: " + advice);
@@ -144,7 +145,11 @@ class PageJourneyIT {
             assertEquals(fr ? "fr" : "en", driver.findElement(By.tagName("html")).getAttribute("lang"));
             shot(driver, shots, "01-first-run");
 
-            get.click();
+            // the first-run box may be redrawn (a refresh) between the look and the click: click it afresh then
+            wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
+                d.findElement(By.cssSelector("#firstrun button.get")).click();
+                return true;
+            });
             By item = By.cssSelector("#firstrun-downloads li[data-file='" + file + "']");
             // The list is redrawn as the download moves: each look finds the elements afresh.
             By pause = By.cssSelector("#firstrun-downloads li button.pause");
@@ -272,7 +277,42 @@ class PageJourneyIT {
             assertEquals("2", driver.findElement(By.id("set-threads")).getAttribute("value"));
             String persisted = web.get("/api/settings").body();
             assertTrue(persisted.contains("\"idleUnloadMinutes\":45"), persisted);
+            assertTrue(persisted.contains("\"language\":\"" + lang + "\""), "the language kept by the platform: "
+                    + persisted);
             shot(driver, shots, "09-settings-page");
+
+            // the models folder, changed in the page: the library and the downloads move there
+            Path folder = dir.resolve("my-models-" + lang);
+            WebElement folderField = driver.findElement(By.id("set-folder"));
+            folderField.clear();
+            folderField.sendKeys(folder.toString());
+            driver.findElement(By.id("settings-save")).click();
+            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!web.get("/api/settings").body().contains(folder.toString().replace("\\", "\\\\"))) {
+                assertTrue(System.nanoTime() < until, "the folder applied: " + web.get("/api/settings").body());
+                Thread.sleep(200);
+            }
+            // the machine's free disk is now read where the models go
+            String machine = web.get("/api/machine").body();
+            assertTrue(machine.contains("\"modelsDir\":\"" + folder.toString().replace("\\", "\\\\") + "\""),
+                    "the free disk read in the new folder: " + machine);
+            // the library's layout: <owner>/<repo>/<file>
+            TinyLlama.unitTest().build().write(Files.createDirectories(folder.resolve("local/moved"))
+                    .resolve("moved-here.gguf"));
+            assertTrue(web.get("/api/library").body().contains("moved-here"), web.get("/api/library").body());
+            HttpResponse<String> relative = web.post("/api/settings?lang=" + lang, "{\"modelsFolder\":\"models\"}");
+            assertEquals(400, relative.statusCode(), relative.body());
+            assertTrue(relative.body().contains(fr ? "chemin complet" : "full path"), relative.body());
+            // another browser, in the other language, opens the page in the one chosen here
+            WebDriver other = Chromium.start(dir, fr ? "en" : "fr");
+            try {
+                other.get(web.service(WebServer.class).pageUrl());
+                new WebDriverWait(other, Duration.ofSeconds(60)).until(d -> lang.equals(
+                        d.findElement(By.tagName("html")).getAttribute("lang")) && d.findElement(By.id("tab-settings"))
+                                .getText().contains(fr ? "Réglages" : "Settings"));
+            } finally {
+                other.quit();
+            }
         } catch (RuntimeException | AssertionError e) {
             shot(driver, shots, "99-failure");
             throw new AssertionError("page: " + driver.findElement(By.tagName("body")).getText(), e);

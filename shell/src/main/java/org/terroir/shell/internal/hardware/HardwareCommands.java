@@ -15,6 +15,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.terroir.api.TerroirException;
 import org.terroir.api.catalog.CatalogEntry;
 import org.terroir.api.catalog.FitBadge;
@@ -47,6 +48,11 @@ public class HardwareCommands {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             target = "(" + ModelCatalog.CATALOG_ID + "=starter)")
     volatile ModelCatalog starter;
+
+    /** The model library, whose folder (which a user may choose) holds the downloads. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile org.terroir.api.catalog.ModelLibrary library;
 
     @Descriptor("show this machine in plain words: memory, processor, graphics card, free disk, the model sizes it "
             + "can run and the pull commands of models to try first")
@@ -185,7 +191,7 @@ public class HardwareCommands {
         }
         EstimateOptions o = new EstimateOptions(ctx > 0 ? ctx : null, gpuLayers >= -1 ? gpuLayers : null, kvType,
                 null, !noMmap, flash);
-        print(session.getConsole(), resolve(file), o);
+        print(session.getConsole(), resolve(file, modelsFolder()), o);
     }
 
     void print(PrintStream out, Path file, EstimateOptions options) {
@@ -220,13 +226,18 @@ public class HardwareCommands {
         out.printf("  %-14s %12s %12s%n", TEXTS.get(key), human(s.ram()), s.vram() == 0 ? "-" : human(s.vram()));
     }
 
-    /** A path as given, else under TERROIR_HOME/models (where the catalog puts downloads). */
-    static Path resolve(String name) {
+    private Path modelsFolder() {
+        org.terroir.api.catalog.ModelLibrary lib = library;
+        return lib == null ? org.terroir.api.TerroirHome.models() : lib.root();
+    }
+
+    /** A path as given, else in the library's folder (where the catalog puts downloads). */
+    static Path resolve(String name, Path models) {
         Path p = Path.of(name);
         if (Files.exists(p)) {
             return p;
         }
-        Path inModels = org.terroir.api.TerroirHome.models().resolve(name);
+        Path inModels = models.resolve(name);
         if (Files.exists(inModels)) {
             return inModels;
         }

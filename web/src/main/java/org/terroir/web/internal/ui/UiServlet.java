@@ -294,6 +294,9 @@ public class UiServlet extends HttpServlet {
     private static final String RUNTIME_PID = "org.terroir.runtime";
     private static final String LLAMACPP_PID = "org.terroir.backend.llamacpp";
     private static final String ENERGY_PID = org.terroir.api.energy.CarbonCalculator.PID;
+    /** The page's own choices (no component reads them: the page does, through this API); conf/org.terroir.page.cfg. */
+    private static final String PAGE_PID = "org.terroir.page";
+    private static final String CATALOG_PID = "org.terroir.catalog";
 
     private java.util.Dictionary<String, Object> properties(String pid) throws IOException {
         java.util.Dictionary<String, Object> p = need(configurationAdmin, "configadmin").getConfiguration(pid, "?")
@@ -327,6 +330,8 @@ public class UiServlet extends HttpServlet {
         org.terroir.api.web.ApiKeys k = keys;
         view.put("keys", k == null ? List.of() : org.terroir.web.internal.keys.KeysAdmin.view(k.list()));
         view.put("country", String.valueOf(or(properties(ENERGY_PID), "country", "")));
+        // "": each browser follows its own language until one is chosen here
+        view.put("language", String.valueOf(or(properties(PAGE_PID), "language", "")));
         return view;
     }
 
@@ -376,6 +381,46 @@ public class UiServlet extends HttpServlet {
         }
         if (body.has("port")) {
             update(admin, HTTP_PID, "org.osgi.service.http.port", number(body, "port", 1024, 65535));
+        }
+        if (body.has("modelsFolder")) {
+            // An absolute folder that can be written (made if missing); empty: back to TERROIR_HOME/models.
+            String raw = optional(body, "modelsFolder");
+            String folder = raw == null ? "" : raw.strip();
+            if (!folder.isEmpty()) {
+                java.nio.file.Path path;
+                try {
+                    path = java.nio.file.Path.of(folder);
+                } catch (java.nio.file.InvalidPathException e) {
+                    path = null;
+                }
+                if (path == null || !path.isAbsolute()) {
+                    throw ApiError.badRequest("invalid_value", "modelsFolder",
+                            text(READER.get(), "ui.settings.folderAbsolute", folder));
+                }
+                try {
+                    java.nio.file.Files.createDirectories(path);
+                } catch (IOException | SecurityException e) {
+                    path = null;
+                }
+                if (path == null || !java.nio.file.Files.isWritable(java.nio.file.Path.of(folder))) {
+                    throw ApiError.badRequest("invalid_value", "modelsFolder",
+                            text(READER.get(), "ui.settings.folderWritable", folder));
+                }
+                folder = java.nio.file.Path.of(folder).normalize().toString();
+            }
+            ModelLibrary lib = library;
+            if (lib == null || !folder.equals(lib.root().toString())) {
+                update(admin, CATALOG_PID, "models.folder", folder);
+            }
+        }
+        if (body.has("language")) {
+            String raw = optional(body, "language");
+            String language = raw == null ? "" : raw.strip().toLowerCase(Locale.ROOT);
+            if (!language.isEmpty() && !language.equals("fr") && !language.equals("en")) {
+                throw ApiError.badRequest("invalid_value", "language",
+                        text(READER.get(), "error.field.type", "language", "fr | en"));
+            }
+            update(admin, PAGE_PID, "language", language);
         }
         if (body.has("country")) {
             // Empty: the country of the system's locale; otherwise a country of the carbon table.
