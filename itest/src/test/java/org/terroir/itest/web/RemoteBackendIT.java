@@ -246,6 +246,15 @@ class RemoteBackendIT {
         assertTrue(models.out().toLowerCase().contains("remote"), models.all());
         Result backends = shell("backends", "");
         assertTrue(backends.out().contains("Remote server"), backends.all());
+        // an answer's stats line says where the prompt went, in ask and in chat
+        Result asked = shell("ask -m " + REMOTE + " -n 4 -t 0 hello", "");
+        assertEquals(0, asked.status(), asked.all());
+        assertTrue(asked.out().contains("remote: the prompt left this computer"), asked.all());
+        Result chatted = shell("chat -m " + REMOTE, "hello\n/exit\n");
+        assertTrue(chatted.out().contains("remote: the prompt left this computer"), chatted.all());
+        // the other tests find the remote model in the library, not loaded
+        a.models().loaded().stream().filter(m -> m.descriptor().name().equals(REMOTE))
+                .forEach(m -> a.models().unload(m.id()));
         assertTrue(a.models().backends().stream().filter(BackendInfo::remote).map(BackendInfo::id).toList()
                 .contains("remote"));
         assertTrue(a.models().backends().stream().filter(x -> !x.id().equals("remote")).noneMatch(BackendInfo::remote));
@@ -344,8 +353,8 @@ class RemoteBackendIT {
             prompt.sendKeys(org.openqa.selenium.Keys.ENTER);
             org.openqa.selenium.WebElement answer = wait.until(org.openqa.selenium.support.ui.ExpectedConditions
                     .presenceOfElementLocated(org.openqa.selenium.By.cssSelector("#messages li.msg.assistant.done")));
-            assertTrue(answer.findElement(org.openqa.selenium.By.cssSelector(".stats")).getText().contains("tokens"),
-                    answer.getText());
+            String stats = answer.findElement(org.openqa.selenium.By.cssSelector(".stats")).getText();
+            assertTrue(stats.contains("tokens") && stats.contains("remote: prompts leave this computer"), stats);
             assertTrue(a.models().loaded().stream().anyMatch(m -> m.descriptor().name().equals(REMOTE)));
         } finally {
             driver.quit();

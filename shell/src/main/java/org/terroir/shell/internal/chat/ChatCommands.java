@@ -83,13 +83,13 @@ public class ChatCommands {
         }
         Object shared = session.get(TERMINAL_VARIABLE);
         if (shared instanceof Terminal terminal) {
-            new ChatRepl(chat, documents, carbon, terminal).run(blankToNull(conversation), blankToNull(model), blankToNull(preset));
+            new ChatRepl(chat, documents, carbon, terminal).remoteModels(this::isRemote).run(blankToNull(conversation), blankToNull(model), blankToNull(preset));
             return;
         }
         // no interactive console (a script, a remote session): a plain terminal over the session's streams
         try (Terminal terminal = new DumbTerminal("terroir-chat", Terminal.TYPE_DUMB, session.getKeyboard(),
                 session.getConsole(), StandardCharsets.UTF_8)) {
-            new ChatRepl(chat, documents, carbon, terminal).run(blankToNull(conversation), blankToNull(model), blankToNull(preset));
+            new ChatRepl(chat, documents, carbon, terminal).remoteModels(this::isRemote).run(blankToNull(conversation), blankToNull(model), blankToNull(preset));
         }
     }
 
@@ -149,5 +149,12 @@ public class ChatCommands {
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s.strip();
+    }
+
+    /** Whether a loaded model of that name runs on another machine. */
+    private boolean isRemote(String name) {
+        org.terroir.api.inference.ModelManager m = models;
+        return m != null && name != null && m.loaded().stream().anyMatch(l -> name.equals(l.descriptor().name())
+                && l.descriptor().property(org.terroir.api.ModelDescriptor.REMOTE) != null);
     }
 }

@@ -40,6 +40,7 @@ public final class ChatRepl {
     private final org.terroir.api.chat.ChatDocuments documents;
     private final org.terroir.api.energy.CarbonCalculator carbon;
     private String conversationId;
+    private java.util.function.Predicate<String> remote = name -> false;
 
     public ChatRepl(ChatService chat, Terminal terminal) {
         this(chat, null, null, terminal);
@@ -56,6 +57,12 @@ public final class ChatRepl {
         // its own reader, so the chat's lines do not end up in the shell's command history
         this.reader = LineReaderBuilder.builder().terminal(terminal).appName("terroir-chat")
                 .variable(LineReader.DISABLE_HISTORY, Boolean.FALSE).build();
+    }
+
+    /** Tells, by a model's name, whether it runs on another machine (its answers then say so). */
+    public ChatRepl remoteModels(java.util.function.Predicate<String> isRemote) {
+        this.remote = isRemote == null ? name -> false : isRemote;
+        return this;
     }
 
     /**
@@ -177,7 +184,7 @@ public final class ChatRepl {
             if (reply.stats().finishReason() == FinishReason.CANCELLED) {
                 out.println(ChatTexts.get("answer.stopped"));
             }
-            out.println(ChatTexts.statsLine(reply.stats(), carbon));
+            out.println(ChatTexts.statsLine(reply.stats(), carbon, remote.test(reply.stats().model())));
             if (!reply.message().citations().isEmpty()) {
                 out.println(org.terroir.shell.internal.documents.DocumentTexts.sources(reply.message().citations()));
             }

@@ -26,8 +26,14 @@ final class ChatTexts {
 
     /** The line shown after an answer. */
     static String statsLine(AnswerStats s, org.terroir.api.energy.CarbonCalculator carbon) {
+        return statsLine(s, carbon, false);
+    }
+
+    /** The line shown after an answer, saying so when the model that wrote it runs on another machine. */
+    static String statsLine(AnswerStats s, org.terroir.api.energy.CarbonCalculator carbon, boolean remote) {
         return get("stats", s.generatedTokens(), s.tokensPerSecond(), Math.round(s.timeToFirstTokenMs()),
                 s.promptTokens(), get("finish." + s.finishReason().name().toLowerCase(Locale.ROOT)))
-                + org.terroir.shell.internal.energy.EnergyText.suffix(s.energy(), carbon);
+                + org.terroir.shell.internal.energy.EnergyText.suffix(s.energy(), carbon)
+                + (remote ? " · " + get("stats.remote") : "");
     }
 }
