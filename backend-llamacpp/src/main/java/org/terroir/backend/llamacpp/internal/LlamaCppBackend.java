@@ -267,10 +267,12 @@ public class LlamaCppBackend implements InferenceBackend {
         loaded.load(new Message.Load(model.path().toAbsolutePath().toString(), settings.contextLength(),
                 settings.threads(), settings.batchSize(), gpuLayers, settings.mmap(), settings.embeddings(),
                 // The classic engine's C++ Jinja renderer has no time or size limit (a hostile template in a GGUF
-                // ran for minutes): it formats chats with llama.cpp's built-in templates only.
+                // ran for minutes): it formats chats with llama.cpp's built-in templates only, and its worker
+                // hands the library a defused copy of the model's template (LlamaSession.defused).
                 !GgufModels.declaresPooling(gguf), engine == Engine.CURRENT && config.jinja(), GgufModels.addsBos(gguf),
                 engine.wireName,
-                pack == null ? "" : pack.toString(), engine == Engine.CURRENT ? Math.max(1, config.parallel()) : 1),
+                pack == null ? "" : pack.toString(), engine == Engine.CURRENT ? Math.max(1, config.parallel()) : 1,
+                engine == Engine.CLASSIC ? gguf.chatTemplate().orElse("") : ""),
                 timeout);
         models.add(loaded);
         if (!loaded.isAlive()) {

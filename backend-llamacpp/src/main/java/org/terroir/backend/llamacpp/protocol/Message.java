@@ -15,9 +15,9 @@ public sealed interface Message {
     /**
      * Bumped whenever a message changes; the worker states its version in {@link Hello}. 4 added the penalties,
      * the logit bias and the log probabilities to {@link Generate}, {@link Logprobs}, and the vocabulary's
-     * size to {@link Loaded}.
+     * size to {@link Loaded}; 5 added the classic engine's chat template to {@link Load}.
      */
-    int VERSION = 4;
+    int VERSION = 5;
 
     byte type();
 
@@ -234,16 +234,30 @@ public sealed interface Message {
 
     /**
      * Settings already validated by the platform. {@code lastTokenPooling}: embeddings are the last token's state
-     * (for models that declare no pooling of their own).
+     * (for models that declare no pooling of their own). {@code chatTemplate}: for the classic engine, the model's
+     * chat template as the GGUF file holds it ({@code ""}: none), which the worker defuses before the library sees
+     * it (version 5).
      */
     record Load(String modelPath, int contextLength, int threads, int batchSize, int gpuLayers, boolean mmap,
             boolean embeddings, boolean lastTokenPooling, boolean jinja, boolean addsBos, String engine,
-            String enginePack, int parallel) implements Message {
+            String enginePack, int parallel, String chatTemplate) implements Message {
+        public Load {
+            chatTemplate = chatTemplate == null ? "" : chatTemplate;
+        }
+
+        /** Without a chat template for the classic engine (version 4's fields). */
+        public Load(String modelPath, int contextLength, int threads, int batchSize, int gpuLayers, boolean mmap,
+                boolean embeddings, boolean lastTokenPooling, boolean jinja, boolean addsBos, String engine,
+                String enginePack, int parallel) {
+            this(modelPath, contextLength, threads, batchSize, gpuLayers, mmap, embeddings, lastTokenPooling, jinja,
+                    addsBos, engine, enginePack, parallel, "");
+        }
+
         /** The classic engine (de.kherud:llama), one sequence. */
         public Load(String modelPath, int contextLength, int threads, int batchSize, int gpuLayers, boolean mmap,
                 boolean embeddings, boolean lastTokenPooling, boolean jinja, boolean addsBos) {
             this(modelPath, contextLength, threads, batchSize, gpuLayers, mmap, embeddings, lastTokenPooling, jinja,
-                    addsBos, ENGINE_CLASSIC, "", 1);
+                    addsBos, ENGINE_CLASSIC, "", 1, "");
         }
 
         public byte type() { return 20; }
@@ -262,6 +276,7 @@ public sealed interface Message {
             Wire.writeString(out, engine);
             Wire.writeString(out, enginePack);
             out.writeInt(parallel);
+            Wire.writeString(out, chatTemplate);
         }
     }
 
@@ -431,7 +446,7 @@ public sealed interface Message {
             }
             case 20: return new Load(Wire.readString(in), in.readInt(), in.readInt(), in.readInt(), in.readInt(),
                     in.readBoolean(), in.readBoolean(), in.readBoolean(), in.readBoolean(), in.readBoolean(),
-                    Wire.readString(in), Wire.readString(in), in.readInt());
+                    Wire.readString(in), Wire.readString(in), in.readInt(), Wire.readString(in));
             case 21: {
                 long job = in.readLong();
                 int count = in.readInt();

@@ -38,6 +38,55 @@ final class LlamaSession {
 
     static LlamaSession open(Message.Load load) {
         loadUserLibrary();
+        if (!load.jinja() && !load.chatTemplate().isEmpty()) {
+            if (recognizable(load.chatTemplate())) {
+                return new LlamaSession(new LlamaModel(parameters(load).setChatTemplate(defused(load.chatTemplate()))),
+                        load);
+            }
+            // llama.cpp aborts the process on a supplied template it does not recognize: the model's own is kept.
+            System.err.println("terroir: the model's chat template has none of the markers of llama.cpp's built-in"
+                    + " templates; the classic engine loads it as it is");
+        }
+        return new LlamaSession(new LlamaModel(parameters(load)), load);
+    }
+
+    /**
+     * The model's template with its Jinja delimiters broken apart, so that it renders as plain text. Without
+     * Jinja the classic engine formats chats with llama.cpp's built-in templates, which it picks by looking for
+     * their markers ({@code <|im_start|>}, {@code [INST]}, {@code <start_of_turn>}…) in the template's text; but
+     * while loading, llama.cpp b4916 also parses the template and test-renders it with its C++ renderer, which has
+     * no time or size limit (a hostile template kept a load busy for minutes). The markers have no braces, so the
+     * defused text picks the same built-in template, and its test render is instant.
+     */
+    static String defused(String template) {
+        StringBuilder out = new StringBuilder(template.length() + 16);
+        for (int i = 0; i < template.length(); i++) {
+            char c = template.charAt(i);
+            out.append(c);
+            char next = i + 1 < template.length() ? template.charAt(i + 1) : 0;
+            if (c == '{' && (next == '{' || next == '%' || next == '#')
+                    || (c == '}' || c == '%' || c == '#') && next == '}') {
+                out.append(' ');
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * Whether llama.cpp b4916 surely recognizes the template among its built-in ones. Its detection is a chain of
+     * marker tests in which every branch names a built-in template; these are the markers of the first branches
+     * (ChatML and Phi-4, Mistral and Llama 2, Phi-3, Gemma, Llama 3), so a template holding one is never refused.
+     * A template holding none is passed as it is: llama.cpp aborts the whole process on a supplied template it
+     * does not recognize, where the model's own unrecognized one only fails a chat.
+     */
+    static boolean recognizable(String template) {
+        return template.contains("<|im_start|>") || template.contains("[INST]")
+                || template.contains("<|assistant|>") && template.contains("<|end|>")
+                || template.contains("<start_of_turn>")
+                || template.contains("<|start_header_id|>") && template.contains("<|end_header_id|>");
+    }
+
+    private static ModelParameters parameters(Message.Load load) {
         ModelParameters parameters = new ModelParameters()
                 .setModel(load.modelPath())
                 .setCtxSize(load.contextLength())
@@ -62,7 +111,7 @@ final class LlamaSession {
         if (load.jinja()) {
             parameters.enableJinja();
         }
-        return new LlamaSession(new LlamaModel(parameters), load);
+        return parameters;
     }
 
     /**

@@ -27,6 +27,8 @@ class ChannelTest {
                 new Message.Done(7, 12, 30, 1_000_000L, 9_000_000L, Message.Finish.CANCELLED),
                 new Message.Failed(8, "prompt.too.long", List.of("900", "512")),
                 new Message.Load("/models/a b.gguf", 512, 2, 64, -1, false, true, true, false, true),
+                new Message.Load("/m.gguf", 256, 1, 32, 0, true, false, false, false, true, Message.ENGINE_CLASSIC, "",
+                        1, "{% for m in messages %}<|im_start|>{{ m.content }}{% endfor %}"),
                 new Message.Generate(9, List.of(new Message.Turn("system", "Be brief."), new Message.Turn("user", "Hi")),
                         null, 32, 0.7f, 40, 0.95f, 0.05f, 1.1f, true, -3L, List.of("\n\n", "END")),
                 new Message.Generate(10, List.of(), "Once upon a time", 8, 0f, 0, 1f, 0f, 1f, false, 0L, List.of()),
