@@ -325,7 +325,8 @@
     $('#library-list').replaceChildren(...(library.length ? library.map((m) => el('li', { 'data-name': m.name }, el('strong', { text: m.name }),
       ' · ' + (m.source === 'REMOTE' ? t('remoteTag') : size(m.sizeBytes)) + (m.quantization ? ' · ' + m.quantization : '') + ' ',
       el('button', { class: 'load', text: t('load'), onclick: guard(async (ev) => { ev.target.disabled = true; ev.target.textContent = t('loading');
-        try { await api('models-load', { ref: m.name }); } finally { refreshLibrary(); } }) }), ' ',
+        const stop = watchLoad((...parts) => { ev.target.replaceChildren(t('loading') + ' ', ...parts); });
+        try { await api('models-load', { ref: m.name }); } finally { stop(); refreshLibrary(); } }) }), ' ',
       m.source === 'TERROIR' || !m.source ? el('button', { text: t('remove'), onclick: guard(async () => {
         if (confirm(t('confirmRemove') + ' ' + m.name)) { await api('library-remove', { ref: m.name }); refreshLibrary(); } }) }) : ''))
       : [el('li', { text: t('empty') })]));
@@ -407,6 +408,19 @@
     refreshDownloads();
   }
 
+  // While a model loads, how far along it is, in a bar and a percentage (today's llama.cpp engine tells it; a backend
+  // that cannot shows the words alone). Loads run one at a time, so the first one listed is this one.
+  function watchLoad(show) {
+    const timer = setInterval(async () => {
+      const l = (await api('models-loading').catch(() => []))[0];
+      if (l && l.progress >= 0) {
+        const pct = Math.round(l.progress * 100);
+        show(el('progress', { class: 'load-progress', max: '100', value: String(pct) }), ' ' + pct + (state.lang === 'fr' ? '\u202f%' : '%'));
+      }
+    }, 300);
+    return () => clearInterval(timer);
+  }
+
   // --- chat
   async function chooseModel(ref) {
     // A library model loads when chosen; a loaded one is used as it is.
@@ -418,7 +432,8 @@
         const body = { ref: lib.name };
         const ctx = Number($('#context-length').value);
         if (ctx > 0) body.contextLength = ctx;
-        state.loaded = await api('models-load', body);
+        const stop = watchLoad((...parts) => $('#model-state').replaceChildren(t('loading') + ' ', ...parts));
+        try { state.loaded = await api('models-load', body); } finally { stop(); }
       } finally { $('#model-select').disabled = false; $('#send').disabled = false; $('#model-state').textContent = ''; }
       const m = state.loaded.find((x) => x.descriptor && x.descriptor.path && x.descriptor.path.endsWith(lib.file || '\u0000')) || state.loaded[state.loaded.length - 1];
       ref = m ? m.id : ref;

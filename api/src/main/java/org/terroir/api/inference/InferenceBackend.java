@@ -45,6 +45,18 @@ public interface InferenceBackend {
     LoadedModel load(ModelDescriptor model, LoadOptions options) throws ModelLoadException;
 
     /**
+     * Loads a model and tells how far along the load is, for a progress bar: {@code progress} receives fractions
+     * from 0 to 1, in order, from any thread, as often as the backend can tell (a backend that cannot tell never
+     * calls it, which this default does).
+     *
+     * @throws ModelLoadException with a message the user can act on
+     */
+    default LoadedModel load(ModelDescriptor model, LoadOptions options, java.util.function.DoubleConsumer progress)
+            throws ModelLoadException {
+        return load(model, options);
+    }
+
+    /**
      * Whether this backend's models run on another machine (a remote server): their prompts and answers leave this
      * computer, so front ends mark them as remote. False for every backend that runs models here.
      */

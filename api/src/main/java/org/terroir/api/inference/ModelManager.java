@@ -29,6 +29,11 @@ public interface ModelManager {
 
     List<LoadedModelInfo> loaded();
 
+    /** The models being loaded now, with how far along each is (for a progress bar). */
+    default List<LoadingModel> loading() {
+        return List.of();
+    }
+
     /** The loaded model with this id (or whose name or path matches). */
     Optional<LoadedModel> find(String modelIdOrRef);
 

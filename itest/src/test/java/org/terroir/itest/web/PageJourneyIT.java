@@ -300,6 +300,10 @@ class PageJourneyIT {
             TinyLlama.unitTest().build().write(Files.createDirectories(folder.resolve("local/moved"))
                     .resolve("moved-here.gguf"));
             assertTrue(web.get("/api/library").body().contains("moved-here"), web.get("/api/library").body());
+            // no load under way now: the list the page polls while one runs is empty
+            HttpResponse<String> loading = web.get("/api/models-loading");
+            assertEquals(200, loading.statusCode(), loading.body());
+            assertEquals("[]", loading.body().strip());
             HttpResponse<String> relative = web.post("/api/settings?lang=" + lang, "{\"modelsFolder\":\"models\"}");
             assertEquals(400, relative.statusCode(), relative.body());
             assertTrue(relative.body().contains(fr ? "chemin complet" : "full path"), relative.body());

@@ -63,6 +63,8 @@ public class RuntimeModelManager implements ModelManager {
     private final List<RankedResolver> resolvers = new CopyOnWriteArrayList<>();
     private final Map<String, ManagedModel> models = new ConcurrentHashMap<>();
     private final Object loadLock = new Object();
+    /** The loads under way (one at a time today, under the load lock), each under its own key, with its progress. */
+    private final Map<Object, org.terroir.api.inference.LoadingModel> loading = new ConcurrentHashMap<>();
     private volatile String currentId;
     private volatile RuntimeConfig config;
     private volatile EnergyMeter energyMeter;
@@ -249,9 +251,19 @@ public class RuntimeModelManager implements ModelManager {
      */
     private LoadedModel loadBounded(InferenceBackend backend, ModelDescriptor descriptor, LoadOptions options) {
         java.util.concurrent.CompletableFuture<LoadedModel> result = new java.util.concurrent.CompletableFuture<>();
+        Object key = new Object(); // a late callback of a load given up on never touches a later one
+        loading.put(key, new org.terroir.api.inference.LoadingModel(descriptor.name(), backend.id(),
+                java.time.Instant.now(), -1));
+        java.util.function.DoubleConsumer progress = fraction -> {
+            if (!Double.isNaN(fraction) && !result.isDone()) {
+                // in order and within [0, 1], whatever a plugin sends
+                loading.computeIfPresent(key, (k, was) -> new org.terroir.api.inference.LoadingModel(was.name(),
+                        was.backendId(), was.startedAt(), Math.max(was.progress(), Math.min(1, Math.max(0, fraction)))));
+            }
+        };
         Thread loader = new Thread(() -> {
             try {
-                result.complete(backend.load(descriptor, options));
+                result.complete(backend.load(descriptor, options, progress));
             } catch (Throwable e) {
                 result.completeExceptionally(e);
             }
@@ -259,6 +271,15 @@ public class RuntimeModelManager implements ModelManager {
         loader.setDaemon(true);
         loader.start();
         int seconds = config.loadTimeoutSeconds();
+        try {
+            return awaitLoad(backend, descriptor, result, loader, seconds);
+        } finally {
+            loading.remove(key);
+        }
+    }
+
+    private LoadedModel awaitLoad(InferenceBackend backend, ModelDescriptor descriptor,
+            java.util.concurrent.CompletableFuture<LoadedModel> result, Thread loader, int seconds) {
         LoadedModel loaded;
         try {
             loaded = seconds > 0 ? result.get(seconds, TimeUnit.SECONDS) : result.get();
@@ -319,6 +340,11 @@ public class RuntimeModelManager implements ModelManager {
             id = base + "-" + i;
         }
         return id;
+    }
+
+    @Override
+    public List<org.terroir.api.inference.LoadingModel> loading() {
+        return List.copyOf(loading.values());
     }
 
     @Override

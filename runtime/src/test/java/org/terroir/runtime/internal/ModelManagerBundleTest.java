@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -44,12 +43,7 @@ class ModelManagerBundleTest {
     }
 
     private ModelManager start() throws Exception {
-        osgi = TestFramework.start(dir.resolve("felix"), Map.of("terroir.home", dir.resolve("home").toString()));
-        osgi.installFromClassPath("org.terroir.api", "org.osgi.util.function", "org.osgi.util.promise",
-                "org.osgi.service.component", "org.apache.felix.scr", "com.sun.jna", "com.google.gson",
-                "org.terroir.lib-onnxruntime", "org.terroir.backend-onnx");
-        osgi.install(Path.of("target", "classes"));
-        osgi.startAll();
+        osgi = OnnxPlatform.start(dir);
         return osgi.service(ModelManager.class, 60_000);
     }
 

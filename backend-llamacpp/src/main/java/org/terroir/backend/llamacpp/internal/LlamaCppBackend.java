@@ -194,6 +194,13 @@ public class LlamaCppBackend implements InferenceBackend {
 
     @Override
     public LoadedModel load(ModelDescriptor model, LoadOptions options) throws ModelLoadException {
+        return load(model, options, f -> { });
+    }
+
+    /** Today's engine tells its load's progress (per percent, from llama.cpp's callback); the classic one cannot. */
+    @Override
+    public LoadedModel load(ModelDescriptor model, LoadOptions options, java.util.function.DoubleConsumer progress)
+            throws ModelLoadException {
         if (!active) {
             throw new ModelLoadException("llamacpp.backend.stopped", Messages.get("backend.inactive"));
         }
@@ -273,7 +280,7 @@ public class LlamaCppBackend implements InferenceBackend {
                 engine.wireName,
                 pack == null ? "" : pack.toString(), engine == Engine.CURRENT ? Math.max(1, config.parallel()) : 1,
                 engine == Engine.CLASSIC ? gguf.chatTemplate().orElse("") : ""),
-                timeout);
+                timeout, progress);
         models.add(loaded);
         if (!loaded.isAlive()) {
             // Died right after loading: it already tried to leave the list before it was in it.

@@ -38,6 +38,7 @@ import org.terroir.backend.llamacpp.protocol.Message;
  * reason (unloaded, backend stopped, or crashed with its exit code and last log lines).
  */
 final class LlamaCppModel implements LoadedModel, WorkerProcess.Listener {
+    private static final System.Logger LOG = System.getLogger(LlamaCppModel.class.getName());
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(3);
 
     private volatile ModelDescriptor descriptor;
@@ -49,6 +50,8 @@ final class LlamaCppModel implements LoadedModel, WorkerProcess.Listener {
     private final Map<Long, CompletableFuture<Message>> replies = new ConcurrentHashMap<>();
     private final CompletableFuture<WorkerEnd> end = new CompletableFuture<>();
     private volatile String closeReason;
+    /** Told the load's progress while it runs; nothing after. */
+    private volatile java.util.function.DoubleConsumer loadProgress = f -> { };
 
     private final String backendId;
     private volatile int lastCachedTokens;
@@ -70,6 +73,20 @@ final class LlamaCppModel implements LoadedModel, WorkerProcess.Listener {
 
     /** Sends the load request (job 0) and waits for the worker to report the model ready. */
     void load(Message.Load load, Duration timeout) {
+        load(load, timeout, f -> { });
+    }
+
+    /** The same, telling {@code progress} how far along the worker's load is (today's engine tells, per percent). */
+    void load(Message.Load load, Duration timeout, java.util.function.DoubleConsumer progress) {
+        loadProgress = progress == null ? f -> { } : progress;
+        try {
+            awaitLoad(load, timeout);
+        } finally {
+            loadProgress = f -> { };
+        }
+    }
+
+    private void awaitLoad(Message.Load load, Duration timeout) {
         CompletableFuture<Message> reply = new CompletableFuture<>();
         replies.put(0L, reply);
         worker.listen(this, descriptor.name());
@@ -421,6 +438,12 @@ final class LlamaCppModel implements LoadedModel, WorkerProcess.Listener {
                 generation.fail(workerFailure(failed));
             } else {
                 complete(failed.job(), message);
+            }
+        } else if (message instanceof Message.LoadProgress p) {
+            try {
+                loadProgress.accept(p.progress());
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "load progress listener failed", e);
             }
         } else if (message instanceof Message.Loaded) {
             complete(0, message);

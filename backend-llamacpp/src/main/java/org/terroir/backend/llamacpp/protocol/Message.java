@@ -15,7 +15,7 @@ public sealed interface Message {
     /**
      * Bumped whenever a message changes; the worker states its version in {@link Hello}. 4 added the penalties,
      * the logit bias and the log probabilities to {@link Generate}, {@link Logprobs}, and the vocabulary's
-     * size to {@link Loaded}; 5 added the classic engine's chat template to {@link Load}.
+     * size to {@link Loaded}; 5 added the classic engine's chat template to {@link Load} and {@link LoadProgress}.
      */
     int VERSION = 5;
 
@@ -143,6 +143,15 @@ public sealed interface Message {
             out.writeLong(job);
             Wire.writeString(out, code);
             Wire.writeStrings(out, args);
+        }
+    }
+
+    /** How far along the model's load is, from 0 to 1, sent while loading and before {@link Loaded} (version 5). */
+    record LoadProgress(float progress) implements Message {
+        public byte type() { return 10; }
+
+        public void writeFields(DataOutput out) throws IOException {
+            out.writeFloat(progress);
         }
     }
 
@@ -432,6 +441,7 @@ public sealed interface Message {
             case 6: return new Tokens(in.readLong(), Wire.readInts(in));
             case 8: return new ToolCalls(in.readLong(), Wire.readStrings(in), Wire.readStrings(in));
             case 9: return Logprobs.read(in);
+            case 10: return new LoadProgress(in.readFloat());
             case 7: {
                 long job = in.readLong();
                 int count = in.readInt();

@@ -180,6 +180,7 @@ final class NativeSession {
         ModelParams.ByValue mp = api.llama_model_default_params();
         mp.n_gpu_layers = load.gpuLayers();
         mp.load_mode = load.mmap() ? ModelParams.LOAD_MODE_MMAP : ModelParams.LOAD_MODE_NONE;
+        mp.progress_callback = progressCallback(sink);
         Pointer model = api.llama_model_load_from_file(load.modelPath(), mp);
         if (model == null) {
             throw new WorkerFailure("model.refused", load.modelPath());
@@ -207,6 +208,24 @@ final class NativeSession {
             throw new WorkerFailure("context.refused", String.valueOf(load.contextLength()));
         }
         return new NativeSession(llama, load, model, context, parallel, start, sink, notice);
+    }
+
+    /** Held for the life of the process: the library may call a callback as long as it lives. */
+    private static final List<LlamaApi.ProgressCallback> HELD = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** The load's progress to the platform, each whole percent once (llama.cpp calls it for every tensor). */
+    private static LlamaApi.ProgressCallback progressCallback(Sink sink) {
+        int[] sent = {-1};
+        LlamaApi.ProgressCallback callback = (progress, userData) -> {
+            int percent = Float.isNaN(progress) ? 0 : Math.max(0, Math.min(100, (int) (progress * 100)));
+            if (percent > sent[0]) {
+                sent[0] = percent;
+                sink.reply(new Message.LoadProgress(percent / 100f));
+            }
+            return TRUE;
+        };
+        HELD.add(callback);
+        return callback;
     }
 
     Message.Loaded loaded() {

@@ -72,6 +72,29 @@ class CurrentEngineTest {
         return backend.load(d, options);
     }
 
+    @Test
+    void todaysEngineTellsHowFarAlongItsLoadIsAndTheClassicOneDoesNot() {
+        // no mmap: the weights are read while loading, tensor by tensor
+        Path file = write(TinyLlama.unitTest().weightType(TensorType.Q8_0).build(), "p.gguf");
+        List<Double> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ModelDescriptor d = current.describe(file).orElseThrow();
+        LoadedModel model = current.load(d, LoadOptions.defaults().withContextLength(256).withMmap(false), seen::add);
+        assertTrue(seen.size() >= 2, "progress told: " + seen);
+        for (int i = 1; i < seen.size(); i++) {
+            assertTrue(seen.get(i) > seen.get(i - 1), "in order, each value once: " + seen);
+        }
+        assertTrue(seen.get(0) >= 0 && seen.get(seen.size() - 1) == 1.0, seen.toString());
+        int before = seen.size();
+        assertEquals(3, model.generate(GenerationRequest.completion("the", Sampling.greedy(3)), null).await()
+                .generatedTokens());
+        assertEquals(before, seen.size(), "nothing told after the load");
+
+        List<Double> classicSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        classic.load(classic.describe(file).orElseThrow(), LoadOptions.defaults().withContextLength(256),
+                classicSeen::add);
+        assertTrue(classicSeen.isEmpty(), classicSeen.toString());
+    }
+
     @ParameterizedTest
     @EnumSource(value = Architecture.class, names = {"QWEN3", "QWEN3MOE", "GEMMA3", "GEMMA4", "GRANITE", "SMOLLM3"})
     void todaysArchitecturesLoadAndStream(Architecture architecture) {

@@ -203,6 +203,8 @@ public class UiServlet extends HttpServlet {
                 return Map.of("removed", need(library, "catalog (ModelLibrary)").remove(text(body(request), "ref")));
             case "GET models":
                 return manager.loaded();
+            case "GET models-loading":
+                return manager.loading();
             case "POST models-load":
                 return load(body(request));
             case "POST models-unload":

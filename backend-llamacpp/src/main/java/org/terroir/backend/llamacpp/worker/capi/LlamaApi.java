@@ -18,6 +18,11 @@ public interface LlamaApi extends Library {
         void invoke(int level, Pointer text, Pointer userData);
     }
 
+    /** {@code llama_progress_callback}: the load's progress from 0 to 1; return non-zero (true) to go on. */
+    interface ProgressCallback extends Callback {
+        byte invoke(float progress, Pointer userData);
+    }
+
     /** {@code ggml_abort_callback}: return non-zero to abort the running decode. */
     interface AbortCallback extends Callback {
         byte invoke(Pointer data);

@@ -20,7 +20,7 @@ public class ModelParams extends Structure {
     public int lazy_mode;
     public int main_gpu;
     public Pointer tensor_split;
-    public Pointer progress_callback;
+    public LlamaApi.ProgressCallback progress_callback;
     public Pointer progress_callback_user_data;
     public Pointer kv_overrides;
     public byte vocab_only;
