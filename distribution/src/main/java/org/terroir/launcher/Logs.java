@@ -27,6 +27,9 @@ final class Logs {
         return file;
     }
 
+    /** Held: a logger's level is lost when nothing holds the logger. */
+    private static final Logger QUIET = Logger.getLogger("ai.djl");
+
     static void configure(Path dir) {
         file = dir.resolve("terroir.0.log");
         if (System.getProperty("java.util.logging.config.file") != null) {
@@ -36,6 +39,8 @@ final class Logs {
         LogManager.getLogManager().reset();
         Logger root = Logger.getLogger("");
         root.setLevel(Level.INFO);
+        // DJL's tokenizer tells at INFO how it found its platform and unpacked its library, at every start
+        QUIET.setLevel(Level.WARNING);
         ConsoleHandler console = new ConsoleHandler();
         console.setLevel(Level.WARNING);
         console.setFormatter(new OneLine());

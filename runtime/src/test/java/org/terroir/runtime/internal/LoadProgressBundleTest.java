@@ -61,7 +61,9 @@ class LoadProgressBundleTest {
             public String id() { return "telling"; }
             public String displayName() { return "Telling"; }
             public java.util.Set<org.terroir.api.ModelFormat> formats() { return onnx.formats(); }
-            public java.util.Optional<org.terroir.api.ModelDescriptor> describe(Path path) { return onnx.describe(path); }
+            public java.util.Optional<org.terroir.api.ModelDescriptor> describe(Path path) {
+                return onnx.describe(path);
+            }
             public boolean supports(org.terroir.api.ModelDescriptor model) { return onnx.supports(model); }
             public LoadedModel load(org.terroir.api.ModelDescriptor model, LoadOptions options) {
                 throw new AssertionError("the manager asks with a progress listener");

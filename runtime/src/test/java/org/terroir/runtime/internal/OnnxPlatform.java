@@ -13,7 +13,10 @@ final class OnnxPlatform {
     static TestFramework start(Path dir) throws Exception {
         TestFramework osgi = TestFramework.start(dir.resolve("felix"),
                 Map.of("terroir.home", dir.resolve("home").toString()));
-        osgi.installFromClassPath("org.terroir.api", "org.osgi.util.function", "org.osgi.util.promise",
+        // slf4j (imported by lib-onnxruntime) requires the ServiceLoader mediator and its asm, as in the distribution
+        osgi.installFromClassPath("org.objectweb.asm", "org.objectweb.asm.tree", "org.objectweb.asm.tree.analysis",
+                "org.objectweb.asm.commons", "org.objectweb.asm.util", "org.apache.aries.spifly.dynamic.bundle",
+                "slf4j.api", "slf4j.jdk14", "org.terroir.api", "org.osgi.util.function", "org.osgi.util.promise",
                 "org.osgi.service.component", "org.apache.felix.scr", "com.sun.jna", "com.google.gson",
                 "org.terroir.lib-onnxruntime", "org.terroir.backend-onnx");
         osgi.install(Path.of("target", "classes"));
