@@ -1,25 +1,12 @@
 package org.terroir.documents.internal;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import java.io.InputStream;
-import java.util.Properties;
-import java.util.TreeSet;
-
 import org.junit.jupiter.api.Test;
+import org.terroir.testkit.i18n.BundleParity;
 
-/** Every message exists in English and French. */
+/** Every message exists in English and French, with the same placeholders. */
 class MessagesParityTest {
     @Test
-    void sameKeys() throws Exception {
-        assertEquals(keys("messages.properties"), keys("messages_fr.properties"));
-    }
-
-    private static TreeSet<String> keys(String name) throws Exception {
-        Properties p = new Properties();
-        try (InputStream in = MessagesParityTest.class.getResourceAsStream(name)) {
-            p.load(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
-        }
-        return new TreeSet<>(p.stringPropertyNames());
+    void sameKeys() {
+        BundleParity.check(Messages.class, "org.terroir.documents.internal.messages");
     }
 }

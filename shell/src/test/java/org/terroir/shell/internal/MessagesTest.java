@@ -2,21 +2,24 @@ package org.terroir.shell.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.util.Locale;
-import java.util.Set;
-import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
 
 class MessagesTest {
+    /**
+     * Every bundle of the shell, in both languages, with the same placeholders (testkit's one parity check). The
+     * options' usage texts are the exception: English in the commands' annotations, French in usage_fr.properties
+     * (UsageTextsTest).
+     */
     @Test
     void everyTextExistsInFrenchAndEnglish() {
-        Set<String> en = new TreeSet<>(ShellTexts.TEXTS.bundle(Locale.ENGLISH).keySet());
-        Set<String> fr = new TreeSet<>(ShellTexts.TEXTS.bundle(Locale.FRENCH).keySet());
-        assertFalse(en.isEmpty());
-        assertEquals(en, fr);
+        org.terroir.testkit.i18n.BundleParity.check(ShellTexts.class, "org.terroir.shell.internal.messages",
+                "org.terroir.shell.internal.catalog.messages",
+                "org.terroir.shell.internal.chat.messages", "org.terroir.shell.internal.documents.messages",
+                "org.terroir.shell.internal.energy.messages", "org.terroir.shell.internal.hardware.messages",
+                "org.terroir.shell.internal.preset.messages", "org.terroir.shell.internal.web.messages");
     }
 
     @Test

@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -166,12 +164,6 @@ class CatalogCommandsTest {
         assertTrue(d.cancelled.get());
         String text = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("Cancelled. The 4.00 KB already downloaded are kept"), text);
-    }
-
-    @Test
-    void bothLanguagesHaveTheSameKeys() {
-        assertEquals(new TreeSet<>(CatalogCommands.TEXTS.bundle(Locale.ENGLISH).keySet()),
-                new TreeSet<>(CatalogCommands.TEXTS.bundle(Locale.FRENCH).keySet()));
     }
 
     @Test

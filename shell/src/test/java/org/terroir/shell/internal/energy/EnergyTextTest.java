@@ -59,10 +59,8 @@ class EnergyTextTest {
     }
 
     @Test
-    void bothLanguagesHaveEveryText() {
-        var en = EnergyText.TEXTS.bundle(Locale.ENGLISH);
-        var fr = EnergyText.TEXTS.bundle(Locale.FRENCH);
-        assertEquals(new java.util.TreeSet<>(en.keySet()), new java.util.TreeSet<>(fr.keySet()));
-        assertEquals("estimé", fr.getString("energy.method.estimated"));
+    void frenchTextsAreFrench() {
+        // (both languages' keys: shell's MessagesTest)
+        assertEquals("estimé", EnergyText.TEXTS.bundle(Locale.FRENCH).getString("energy.method.estimated"));
     }
 }
