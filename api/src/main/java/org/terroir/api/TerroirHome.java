@@ -10,8 +10,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
 /**
- * Where Terroir keeps its files: {@code terroir.home} (system property), else {@code TERROIR_HOME}
- * (environment), else {@code ~/.terroir}. Every bundle asks here so that one setting moves everything.
+ * Where Terroir keeps its files: {@code terroir.home} (a property of the framework the api runs in, which the
+ * launcher sets; outside a framework, the system property), else {@code TERROIR_HOME} (environment), else
+ * {@code ~/.terroir}. Every bundle asks here so that one setting moves everything.
  * <p>
  * Everything under it is the user's only: folders {@code rwx------}, files {@code rw-------} on POSIX systems
  * ({@link #createPrivateDirectories}, {@link #makePrivate}). On Windows these calls do nothing: the home lies in
@@ -88,7 +89,7 @@ public final class TerroirHome {
     }
 
     public static Path root() {
-        String home = System.getProperty(PROPERTY);
+        String home = org.terroir.api.internal.FrameworkProperties.get(PROPERTY);
         if (home == null || home.isBlank()) {
             home = System.getenv(ENV);
         }

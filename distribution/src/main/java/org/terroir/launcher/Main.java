@@ -78,7 +78,7 @@ public final class Main {
                 case "--home" -> o.home = Path.of(need(args, ++i, "--home"));
                 case "--lang" -> {
                     o.lang = need(args, ++i, "--lang");
-                    System.setProperty("terroir.lang", o.lang);
+                    Messages.choose(o.lang);
                 }
                 case "--port" -> {
                     String value = need(args, ++i, "--port");
@@ -167,6 +167,9 @@ public final class Main {
             System.setProperty("org.jline.terminal.dumb", "true");
         }
         Map<String, String> extra = new HashMap<>();
+        if (o.lang != null) {
+            extra.put("terroir.lang", o.lang); // a framework property: the bundles' language, not the JVM's
+        }
         if (mode != Mode.COMMANDS) {
             int port = choosePort(o, home, mode, terminal && !o.server, stdout, stderr);
             if (port < 0) {

@@ -14,8 +14,15 @@ final class Messages {
     private Messages() {
     }
 
+    /** The language named by --lang, for the launcher's own texts (the bundles get it as a framework property). */
+    private static volatile String chosen;
+
+    static void choose(String lang) {
+        chosen = lang;
+    }
+
     static Locale locale() {
-        String lang = System.getProperty("terroir.lang");
+        String lang = chosen != null ? chosen : System.getProperty("terroir.lang");
         if (lang == null || lang.isBlank()) {
             lang = System.getenv("TERROIR_LANG");
         }

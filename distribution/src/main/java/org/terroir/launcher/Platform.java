@@ -67,10 +67,12 @@ public final class Platform implements AutoCloseable {
             System.getLogger(Platform.class.getName()).log(System.Logger.Level.INFO, "TERROIR_HOME " + home + ": "
                     + opened + " files and folders were open to other accounts of this computer; now this account's only");
         }
-        // Bundles read TERROIR_HOME from this property; the framework's own properties don't reach them all.
-        System.setProperty("terroir.home", home.toString());
-
         Map<String, String> props = frameworkProperties(dist, home, interactive, extra);
+        if (Boolean.parseBoolean(extra.get(API_FROM_CLASSPATH))) {
+            // A test's api classes are the JVM's (boot delegation), so they read the JVM's properties; in production
+            // the api bundle reads its framework's (TerroirHome, Texts), and two frameworks keep two homes.
+            System.setProperty("terroir.home", home.toString());
+        }
         BundleSet set = BundleSet.read(dist);
         for (String problem : set.problems()) {
             // The build refuses these (BundleCheck); a hand-edited distribution still starts, without the culprit.
@@ -139,6 +141,8 @@ public final class Platform implements AutoCloseable {
             Map<String, String> extra) {
         Map<String, String> props = new HashMap<>();
         props.put(Constants.FRAMEWORK_STORAGE, home.resolve("cache/felix").toString());
+        // TERROIR_HOME for every bundle (the api's TerroirHome reads its framework's property)
+        props.put("terroir.home", home.toString());
         // Bundles are re-installed from bundles/ at each start, so an updated distribution is always what runs.
         props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "sun.misc");

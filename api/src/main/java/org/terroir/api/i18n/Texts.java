@@ -9,11 +9,12 @@ import java.util.ResourceBundle;
 /**
  * User-facing texts of one bundle, in the user's language. Every bundle keeps its texts in a resource bundle
  * ({@code messages.properties} in English, {@code messages_fr.properties} in French) and reads them through
- * this class, so that the language is decided in one place: {@code terroir.lang} (system property), then
+ * this class, so that the language is decided in one place: the reader's (a request's, see {@code in}), else
+ * {@code terroir.lang} (a property of the framework the api runs in; outside one, the system property), then
  * {@code TERROIR_LANG} (environment), then the system locale.
  */
 public final class Texts {
-    /** System property that sets the language, e.g. {@code fr} or {@code en}. */
+    /** Framework (or system) property that sets the language, e.g. {@code fr} or {@code en}. */
     public static final String LANG_PROPERTY = "terroir.lang";
     /** Environment variable that sets the language when the property is absent. */
     public static final String LANG_ENV = "TERROIR_LANG";
@@ -62,7 +63,7 @@ public final class Texts {
         if (reader != null) {
             return reader;
         }
-        String lang = System.getProperty(LANG_PROPERTY);
+        String lang = org.terroir.api.internal.FrameworkProperties.get(LANG_PROPERTY);
         if (lang == null || lang.isBlank()) {
             lang = System.getenv(LANG_ENV);
         }
