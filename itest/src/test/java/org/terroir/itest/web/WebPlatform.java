@@ -59,8 +59,8 @@ final class WebPlatform implements AutoCloseable {
     }
 
     /**
-     * Waits until the OpenAI servlet answers (bundles start asynchronously); a 401 that asks for a key (a home whose
-     * configuration has {@code requireKeys}) is the guard answering, so the server is up too.
+     * Waits until the OpenAI servlet and the page's answer (bundles start asynchronously); a 401 that asks for a key
+     * (a home whose configuration has {@code requireKeys}) is the guard answering, so the server is up too.
      */
     void awaitServer() throws InterruptedException {
         long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -69,7 +69,11 @@ final class WebPlatform implements AutoCloseable {
                 HttpResponse<String> models = get("/v1/models");
                 if (models.statusCode() == 200 || models.statusCode() == 401
                         && models.body().contains("invalid_api_key")) {
-                    return;
+                    // the page's servlet registers on its own: its API answers too (JSON, not Jetty's 404 page)
+                    HttpResponse<String> status = get("/api/status");
+                    if (status.body().strip().startsWith("{")) {
+                        return;
+                    }
                 }
             } catch (IOException e) {
                 // not listening yet
