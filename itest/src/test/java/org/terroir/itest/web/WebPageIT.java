@@ -102,6 +102,19 @@ class WebPageIT {
         int escape = web.get("/../../etc/passwd").statusCode();
         assertTrue(escape == 400 || escape == 404, "no way out of the page's folder: " + escape);
         assertEquals(404, web.get("/nothing.html").statusCode());
+        // the page's API, its route table: an unknown name is a 404, a known one asked another way a 405 that says
+        // which methods it takes, in the reader's language
+        java.net.http.HttpResponse<String> unknown = web.get("/api/no-such-route?lang=fr");
+        assertEquals(404, unknown.statusCode(), unknown.body());
+        assertTrue(unknown.body().contains("Point d'accès inconnu"), unknown.body());
+        java.net.http.HttpResponse<String> wrongMethod = web.post("/api/machine", "{}");
+        assertEquals(405, wrongMethod.statusCode(), wrongMethod.body());
+        assertEquals("GET", wrongMethod.headers().firstValue("Allow").orElse(""));
+        assertTrue(wrongMethod.body().contains("method_not_allowed") && wrongMethod.body().contains("use GET"),
+                wrongMethod.body());
+        java.net.http.HttpResponse<String> delete = web.send(web.asPage("/api/settings").DELETE().build());
+        assertEquals(405, delete.statusCode(), delete.body());
+        assertEquals("GET, POST", delete.headers().firstValue("Allow").orElse(""));
     }
 
     @Test

@@ -150,100 +150,119 @@ public class UiServlet extends HttpServlet {
         }
     }
 
-    /** The answer to serialize, or null when the response was written (a stream). */
-    private Object route(String method, String[] p, HttpServletRequest request, HttpServletResponse response,
-            Locale locale) throws IOException {
-        String what = method + " " + p[0];
-        if (p[0].equals("documents") || p[0].equals("collections")) {
-            return documents(method, p, request, response, locale);
+    /** One call of the page's API: the request, its response, its path's parts and the reader's language. */
+    private record Call(HttpServletRequest request, HttpServletResponse response, String[] path, Locale locale) {
+        String param(String name) {
+            return request.getParameter(name);
         }
-        switch (what) {
-            case "GET status":
-                return server.status();
-            case "GET settings":
-                return settingsView();
-            case "POST settings":
-                return saveSettings(body(request));
-            case "POST keys-create":
-                return org.terroir.web.internal.keys.KeysAdmin.create(need(keys, "web (ApiKeys)"), body(request),
-                        locale);
-            case "POST keys-limits":
-                return org.terroir.web.internal.keys.KeysAdmin.update(need(keys, "web (ApiKeys)"), body(request),
-                        locale);
-            case "POST keys-revoke":
-                return Map.of("revoked", need(keys, "web (ApiKeys)").revoke(text(body(request), "id")));
-            case "GET machine":
-                return machine(locale);
-            case "GET energy":
-                return EnergyView.overview(energyMeter, org.terroir.web.internal.openai.Responses.carbon(), locale,
-                        String.valueOf(or(properties(ENERGY_PID), "country", "")), java.time.LocalDate.now());
-            case "GET catalog":
-                return catalog(request.getParameter("q"), request.getParameter("catalog"));
-            case "GET repo":
-                return catalogs().stream().filter(c -> c.id().equals(param(request, "catalog", "huggingface")))
-                        .findFirst().orElseThrow(() -> missing("catalog"))
-                        .describe(required(request.getParameter("repo"), "repo"), true);
-            case "GET downloads":
-                return downloads();
-            case "POST downloads":
-                return startDownload(body(request));
-            case "POST downloads-cancel":
-                return cancelDownload(body(request));
-            case "POST downloads-remove":
-                return removeDownload(body(request));
-            case "GET search":
-                return need(chat, "chat").search(required(request.getParameter("q"), "q"), 30);
-            case "GET library":
-                return need(library, "catalog (ModelLibrary)").list();
-            case "POST library-import":
-                return importFile(text(body(request), "path"));
-            case "POST library-scan":
-                return need(library, "catalog (ModelLibrary)").scan();
-            case "POST library-remove":
-                return Map.of("removed", need(library, "catalog (ModelLibrary)").remove(text(body(request), "ref")));
-            case "GET models":
-                return manager.loaded();
-            case "GET models-loading":
-                return manager.loading();
-            case "POST models-load":
-                return load(body(request));
-            case "POST models-unload":
-                return Map.of("unloaded", manager.unload(text(body(request), "id")));
-            case "GET presets":
-                return PresetRoutes.list(need(chat, "chat"), presetStore, locale);
-            case "POST presets-create":
-                return PresetRoutes.create(need(presetStore, "chat (PresetStore)"), body(request), locale);
-            case "POST presets-update": {
-                JsonObject b = body(request);
-                return PresetRoutes.update(need(presetStore, "chat (PresetStore)"), text(b, "id"), b, locale);
-            }
-            case "POST presets-delete":
-                return Map.of("deleted", need(presetStore, "chat (PresetStore)").delete(text(body(request), "id")));
-            case "GET presets-export":
-                PresetRoutes.export(need(presetStore, "chat (PresetStore)"), request.getParameter("ids"), locale,
-                        response);
-                return null;
-            case "POST presets-import":
-                return PresetRoutes.importFile(need(presetStore, "chat (PresetStore)"), body(request), locale);
-            case "GET conversations":
-                if (p.length > 2 && p[2].equals("export")) {
-                    export(p[1], request.getParameter("format"), response);
-                    return null;
-                }
-                return p.length > 1 ? conversation(p[1]) : need(chat, "chat").list();
-            case "POST conversations":
-                return p.length > 2 ? conversationAction(p[1], p[2], request, response) : create(body(request));
-            case "DELETE conversations":
-                return Map.of("deleted", need(chat, "chat").delete(p.length > 1 ? p[1] : ""));
-            default:
-                throw new ApiError(404, "invalid_request_error", "unknown_url", null,
-                        text(READER.get(), "error.url", method, request.getRequestURI()));
+
+        String sub() {
+            return path.length > 1 ? path[1] : "";
         }
     }
 
-    /** The documents routes (see {@link DocumentRoutes}), every service text in the reader's language. */
-    private Object documents(String method, String[] p, HttpServletRequest request, HttpServletResponse response,
+    /** A route's handler: the answer to serialize, or null when it wrote the response itself (a stream, a file). */
+    @FunctionalInterface
+    private interface Handler {
+        Object handle(Call call) throws IOException;
+    }
+
+    /**
+     * The page's API at a glance: "METHOD name" (the first part of the path under /api/) → its handler. One servlet,
+     * so that every route shares the guards, the reader's language, the JSON and the error mapping above; a route
+     * table rather than JAX-RS, whose whiteboard would add a dozen bundles for these small RPC calls.
+     */
+    private final Map<String, Handler> routes = Map.ofEntries(
+            Map.entry("GET status", c -> server.status()),
+            Map.entry("GET settings", c -> settingsView()),
+            Map.entry("POST settings", c -> saveSettings(body(c.request()))),
+            Map.entry("POST keys-create", c -> org.terroir.web.internal.keys.KeysAdmin.create(
+                    need(keys, "web (ApiKeys)"), body(c.request()), c.locale())),
+            Map.entry("POST keys-limits", c -> org.terroir.web.internal.keys.KeysAdmin.update(
+                    need(keys, "web (ApiKeys)"), body(c.request()), c.locale())),
+            Map.entry("POST keys-revoke", c -> Map.of("revoked",
+                    need(keys, "web (ApiKeys)").revoke(text(body(c.request()), "id")))),
+            Map.entry("GET machine", c -> machine(c.locale())),
+            Map.entry("GET energy", c -> EnergyView.overview(energyMeter,
+                    org.terroir.web.internal.openai.Responses.carbon(), c.locale(),
+                    String.valueOf(or(properties(ENERGY_PID), "country", "")), java.time.LocalDate.now())),
+            Map.entry("GET catalog", c -> catalog(c.param("q"), c.param("catalog"))),
+            Map.entry("GET repo", c -> catalogs().stream()
+                    .filter(cat -> cat.id().equals(param(c.request(), "catalog", "huggingface"))).findFirst()
+                    .orElseThrow(() -> missing("catalog")).describe(required(c.param("repo"), "repo"), true)),
+            Map.entry("GET downloads", c -> downloads()),
+            Map.entry("POST downloads", c -> startDownload(body(c.request()))),
+            Map.entry("POST downloads-cancel", c -> cancelDownload(body(c.request()))),
+            Map.entry("POST downloads-remove", c -> removeDownload(body(c.request()))),
+            Map.entry("GET search", c -> need(chat, "chat").search(required(c.param("q"), "q"), 30)),
+            Map.entry("GET library", c -> need(library, "catalog (ModelLibrary)").list()),
+            Map.entry("POST library-import", c -> importFile(text(body(c.request()), "path"))),
+            Map.entry("POST library-scan", c -> need(library, "catalog (ModelLibrary)").scan()),
+            Map.entry("POST library-remove", c -> Map.of("removed",
+                    need(library, "catalog (ModelLibrary)").remove(text(body(c.request()), "ref")))),
+            Map.entry("GET models", c -> manager.loaded()),
+            Map.entry("GET models-loading", c -> manager.loading()),
+            Map.entry("POST models-load", c -> load(body(c.request()))),
+            Map.entry("POST models-unload", c -> Map.of("unloaded", manager.unload(text(body(c.request()), "id")))),
+            Map.entry("GET presets", c -> PresetRoutes.list(need(chat, "chat"), presetStore, c.locale())),
+            Map.entry("POST presets-create", c -> PresetRoutes.create(need(presetStore, "chat (PresetStore)"),
+                    body(c.request()), c.locale())),
+            Map.entry("POST presets-update", c -> {
+                JsonObject b = body(c.request());
+                return PresetRoutes.update(need(presetStore, "chat (PresetStore)"), text(b, "id"), b, c.locale());
+            }),
+            Map.entry("POST presets-delete", c -> Map.of("deleted",
+                    need(presetStore, "chat (PresetStore)").delete(text(body(c.request()), "id")))),
+            Map.entry("GET presets-export", c -> {
+                PresetRoutes.export(need(presetStore, "chat (PresetStore)"), c.param("ids"), c.locale(),
+                        c.response());
+                return null;
+            }),
+            Map.entry("POST presets-import", c -> PresetRoutes.importFile(need(presetStore, "chat (PresetStore)"),
+                    body(c.request()), c.locale())),
+            // conversations, conversations/{id}, conversations/{id}/export, conversations/{id}/{action}
+            Map.entry("GET conversations", c -> {
+                if (c.path().length > 2 && c.path()[2].equals("export")) {
+                    export(c.sub(), c.param("format"), c.response());
+                    return null;
+                }
+                return c.path().length > 1 ? conversation(c.sub()) : need(chat, "chat").list();
+            }),
+            Map.entry("POST conversations", c -> c.path().length > 2
+                    ? conversationAction(c.sub(), c.path()[2], c.request(), c.response()) : create(body(c.request()))),
+            Map.entry("DELETE conversations", c -> Map.of("deleted", need(chat, "chat").delete(c.sub()))),
+            // documents/{action} and collections/{action}: their own table (DocumentRoutes)
+            Map.entry("GET documents", this::documents),
+            Map.entry("POST documents", this::documents),
+            Map.entry("GET collections", this::documents),
+            Map.entry("POST collections", this::documents));
+
+    /** The answer to serialize, or null when the response was written (a stream). */
+    private Object route(String method, String[] p, HttpServletRequest request, HttpServletResponse response,
             Locale locale) throws IOException {
+        Handler handler = routes.get(method + " " + p[0]);
+        if (handler != null) {
+            return handler.handle(new Call(request, response, p, locale));
+        }
+        List<String> allowed = routes.keySet().stream().filter(k -> k.endsWith(" " + p[0]))
+                .map(k -> k.substring(0, k.indexOf(' '))).sorted().toList();
+        if (!allowed.isEmpty()) {
+            // a known route asked with another method: 405, and which methods it takes
+            response.setHeader("Allow", String.join(", ", allowed));
+            throw new ApiError(405, "invalid_request_error", "method_not_allowed", null,
+                    text(READER.get(), "error.method", method, request.getRequestURI(), String.join(", ", allowed)));
+        }
+        throw new ApiError(404, "invalid_request_error", "unknown_url", null,
+                text(READER.get(), "error.url", method, request.getRequestURI()));
+    }
+
+    /** The documents routes (see {@link DocumentRoutes}), every service text in the reader's language. */
+    private Object documents(Call call) throws IOException {
+        String method = call.request().getMethod();
+        String[] p = call.path();
+        HttpServletRequest request = call.request();
+        HttpServletResponse response = call.response();
+        Locale locale = call.locale();
         org.terroir.api.chat.ChatDocuments docs = need(chatDocuments, "chat (documents)");
         String what = method + " " + p[0] + (p.length > 1 ? "/" + p[1] : "");
         try {
