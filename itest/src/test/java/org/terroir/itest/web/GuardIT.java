@@ -198,8 +198,14 @@ class GuardIT {
             }
             Map<String, String> noOrigin = page();
             noOrigin.remove("Origin");
-            assertEquals(415, send("POST", call.getKey(), noOrigin, call.getValue()).status(),
-                    "no Content-Type from a program: " + call.getKey());
+            RawHttp.Answer untyped = send("POST", call.getKey(), noOrigin, call.getValue());
+            if (call.getKey().startsWith("/ollama/")) {
+                // Ollama's clients may send no type (Ollama takes it): a program's untyped body reaches the API
+                assertTrue(untyped.status() != 415 && !untyped.body().contains("unsupported_media_type"),
+                        "an untyped body from a program, on Ollama's API: " + untyped.status() + " " + untyped.body());
+            } else {
+                assertEquals(415, untyped.status(), "no Content-Type from a program: " + call.getKey());
+            }
         }
         RawHttp.Answer delete = send("DELETE", "/api/conversations/c1", page("Origin", EVIL), null);
         assertEquals(403, delete.status(), delete.body());

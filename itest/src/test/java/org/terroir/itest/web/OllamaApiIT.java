@@ -151,10 +151,13 @@ class OllamaApiIT {
     @Test
     @Order(3)
     void theOllamaClientEmbeds() throws Exception {
-        // ollama4j 1.0.100's embed() posts without a Content-Type, which the guard refuses (415) like every body
-        // that does not say it is JSON; its generateEmbeddings() (/api/embeddings) says so.
+        // ollama4j 1.0.100's embed() posts /api/embed without a Content-Type, as Ollama's clients may: accepted on
+        // the Ollama API from a program (no Origin, no Sec-Fetch-Site); generateEmbeddings() is /api/embeddings.
         List<Double> one = ollama.generateEmbeddings(new OllamaEmbeddingsRequestModel(EMBED, "first text"));
         assertFalse(one.isEmpty());
+        var both = ollama.embed(EMBED, List.of("first text", "second text"));
+        assertEquals(2, both.getEmbeddings().size());
+        assertEquals(one.get(0), both.getEmbeddings().get(0).get(0), 1e-5);
         HttpResponse<String> batch = post("/api/embed", "{\"model\":\"" + EMBED + "\",\"input\":[\"first text\","
                 + "\"second text\"]}");
         assertEquals(200, batch.statusCode(), batch.body());
@@ -253,6 +256,19 @@ class OllamaApiIT {
         RawHttp.Answer plain = RawHttp.send(web.port, "POST", "/ollama/api/generate",
                 RawHttp.headers("Host", "127.0.0.1:" + web.port, "Content-Type", "text/plain"), body);
         assertEquals(415, plain.status());
+        // a body with no type at all passes from a program, never with what a browser sends
+        RawHttp.Answer untypedFromPage = RawHttp.send(web.port, "POST", "/ollama/api/generate",
+                RawHttp.headers("Host", "127.0.0.1:" + web.port, "Sec-Fetch-Site", "same-origin"), body);
+        assertEquals(415, untypedFromPage.status());
+        RawHttp.Answer untypedForeign = RawHttp.send(web.port, "POST", "/ollama/api/generate",
+                RawHttp.headers("Host", "127.0.0.1:" + web.port, "Origin", "http://evil.example"), body);
+        assertEquals(403, untypedForeign.status());
+        RawHttp.Answer untypedV1 = RawHttp.send(web.port, "POST", "/v1/completions",
+                RawHttp.headers("Host", "127.0.0.1:" + web.port), "{\"model\":\"" + chatModel + "\",\"prompt\":\"x\"}");
+        assertEquals(415, untypedV1.status(), "only Ollama's API takes an untyped body");
+        RawHttp.Answer untypedProgram = RawHttp.send(web.port, "POST", "/ollama/api/generate",
+                RawHttp.headers("Host", "127.0.0.1:" + web.port), body);
+        assertEquals(200, untypedProgram.status(), untypedProgram.body());
         RawHttp.Answer foreignHost = RawHttp.send(web.port, "GET", "/ollama/api/tags",
                 RawHttp.headers("Host", "evil.example"), null);
         assertEquals(421, foreignHost.status());

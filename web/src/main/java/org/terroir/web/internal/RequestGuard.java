@@ -97,7 +97,8 @@ public class RequestGuard implements Filter {
             refuse(response, 403, "cross_origin_refused", Texts.get(locale, "error.origin", String.valueOf(origin)));
             return;
         }
-        if (changes && needsJson(request) && !isJson(request.getContentType())) {
+        if (changes && needsJson(request) && !isJson(request.getContentType())
+                && !untypedFromAProgram(request, origin)) {
             String type = request.getContentType();
             refuse(response, 415, "unsupported_media_type", type == null ? Texts.get(locale, "error.contentType.none")
                     : Texts.get(locale, "error.contentType", type));
@@ -188,6 +189,18 @@ public class RequestGuard implements Filter {
     static boolean isApi(String path) {
         return path.startsWith("/v1/") || path.equals("/v1") || path.startsWith("/ollama/") || path.equals("/ollama")
                 || path.equals("/health");
+    }
+
+    /**
+     * Ollama's own clients (ollama4j's {@code embed()}, for one) post JSON without a {@code Content-Type}, which Ollama
+     * accepts. On the Ollama API only, a body with no type at all passes when nothing says a browser sent it: a
+     * browser sends {@code Origin} with every POST and {@code Sec-Fetch-Site} with every request, and another site's
+     * page cannot leave them out. A declared type other than JSON is still refused, and the body is still parsed as
+     * JSON (a 400 otherwise).
+     */
+    static boolean untypedFromAProgram(HttpServletRequest request, String origin) {
+        return request.getContentType() == null && origin == null && request.getHeader("Sec-Fetch-Site") == null
+                && path(request).startsWith("/ollama/");
     }
 
     /** The path the container routed, decoded (as the servlets see it). */
