@@ -550,9 +550,13 @@
     if (role === 'assistant') renderAnswer(content, m.content); else content.textContent = m.content;
     const li = el('li', { class: 'msg ' + role + (role === 'assistant' ? ' done' : '') }, content,
       m.stats ? el('span', { class: 'stats', text: statsLine(m.stats) }) : (role === 'assistant' && !m.complete ? el('span', { class: 'stats', text: t('cut') }) : ''));
-    if (role === 'user') li.append(el('button', { class: 'edit small', text: t('edit'), onclick: () => { $('#prompt').value = m.content; $('#prompt').focus(); } }));
+    if (role === 'user') li.append(editButton(m.content));
     hooks.message.forEach((h) => h(li, m));
     return li;
+  }
+  // A question of the conversation back into the box, to change and send again (as the question just sent, too).
+  function editButton(text) {
+    return el('button', { class: 'edit small', text: t('edit'), onclick: () => { $('#prompt').value = text; $('#prompt').focus(); } });
   }
   function regenerateButton() {
     const users = [...document.querySelectorAll('#messages li.msg.user .content')];
@@ -632,7 +636,7 @@
       replaced = answers.length ? answers[answers.length - 1] : null;
       if (replaced) replaced.hidden = true;
     } else {
-      list.append(el('li', { class: 'msg user' }, el('div', { class: 'content', text })));
+      list.append(el('li', { class: 'msg user' }, el('div', { class: 'content', text }), editButton(text)));
     }
     const content = el('div', { class: 'content' });
     const answer = el('li', { class: 'msg assistant streaming' }, content);
