@@ -50,4 +50,17 @@ final class Chromium {
                 .usingAnyFreePort().build();
         return new ChromeDriver(service, options);
     }
+
+    /**
+     * Opens the platform's page (its address with the page's secret) and picks {@code lang} at the top of the page, as
+     * a person does (a headless Chromium does not always pass its {@code --lang} on to the page).
+     */
+    static void openPage(WebDriver driver, WebPlatform web, String lang) {
+        driver.get(web.service(org.terroir.api.web.WebServer.class).pageUrl());
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, java.time.Duration.ofSeconds(90)).until(
+                org.openqa.selenium.support.ui.ExpectedConditions.elementToBeClickable(
+                        org.openqa.selenium.By.id("lang")));
+        new org.openqa.selenium.support.ui.Select(driver.findElement(org.openqa.selenium.By.id("lang")))
+                .selectByValue(lang);
+    }
 }

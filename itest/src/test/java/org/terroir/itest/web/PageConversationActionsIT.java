@@ -20,7 +20,6 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.terroir.api.web.WebServer;
 import org.terroir.testkit.gguf.TinyLlama;
 
 import com.google.gson.JsonArray;
@@ -43,13 +42,10 @@ class PageConversationActionsIT {
         TinyLlama.unitTest().build().write(Files.createDirectories(home.resolve("models/local/tiny"))
                 .resolve("tiny.gguf"));
         try (WebPlatform web = WebPlatform.start(home)) {
-            WebDriver driver = Chromium.start(dir, "fr", "--window-size=1280,900");
+            WebDriver driver = Chromium.start(dir, "fr");
             try {
                 WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(90));
-                driver.get(web.service(WebServer.class).pageUrl());
-                // the language picked at the top of the page, as a person does
-                wait.until(ExpectedConditions.elementToBeClickable(By.id("lang")));
-                new Select(driver.findElement(By.id("lang"))).selectByValue("fr");
+                Chromium.openPage(driver, web, "fr");
                 By option = By.cssSelector("#model-select option[value='local/tiny/tiny.gguf']");
                 wait.until(ExpectedConditions.presenceOfElementLocated(option));
                 wait.ignoring(StaleElementReferenceException.class).until(d -> {

@@ -17,7 +17,6 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.terroir.api.web.WebServer;
 import org.terroir.testkit.gguf.TensorType;
 import org.terroir.testkit.hub.ImitationHub;
 
@@ -39,12 +38,10 @@ class PageDownloadsIT {
             Files.createDirectories(home.resolve("conf"));
             Files.writeString(home.resolve("conf/org.terroir.catalog.cfg"), "endpoint=" + hub.endpoint() + "\n");
             try (WebPlatform web = WebPlatform.start(home)) {
-                WebDriver driver = Chromium.start(dir, "fr", "--window-size=1280,900");
+                WebDriver driver = Chromium.start(dir, "fr");
                 try {
                     WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(90));
-                    driver.get(web.service(WebServer.class).pageUrl());
-                    wait.until(ExpectedConditions.elementToBeClickable(By.id("lang")));
-                    new Select(driver.findElement(By.id("lang"))).selectByValue("fr");
+                    Chromium.openPage(driver, web, "fr");
                     driver.findElement(By.id("tab-catalog")).click();
                     new Select(driver.findElement(By.id("catalog-id"))).selectByValue("huggingface");
                     driver.findElement(By.id("search-text")).sendKeys("tiny");
