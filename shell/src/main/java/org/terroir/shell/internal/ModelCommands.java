@@ -262,13 +262,7 @@ public class ModelCommands {
             throw new IllegalStateException(e.getCause());
         }
         out.println();
-        out.println(statsLine(stats, carbon) + remoteSuffix(target));
-    }
-
-    /** " · remote: prompts leave this computer" for a model that runs on another machine, else nothing. */
-    static String remoteSuffix(LoadedModel model) {
-        return model.descriptor().property(org.terroir.api.ModelDescriptor.REMOTE) != null
-                ? " · " + TEXTS.get("stats.remote") : "";
+        out.println(statsLine(stats, carbon) + ShellTexts.remoteSuffix(ShellTexts.remote(target.descriptor())));
     }
 
     @Descriptor("embed texts with the current model (or --model) and show how close they are to each other")

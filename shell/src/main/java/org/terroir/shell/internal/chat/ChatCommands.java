@@ -155,6 +155,6 @@ public class ChatCommands {
     private boolean isRemote(String name) {
         org.terroir.api.inference.ModelManager m = models;
         return m != null && name != null && m.loaded().stream().anyMatch(l -> name.equals(l.descriptor().name())
-                && l.descriptor().property(org.terroir.api.ModelDescriptor.REMOTE) != null);
+                && org.terroir.shell.internal.ShellTexts.remote(l.descriptor()));
     }
 }

@@ -34,6 +34,6 @@ final class ChatTexts {
         return get("stats", s.generatedTokens(), s.tokensPerSecond(), Math.round(s.timeToFirstTokenMs()),
                 s.promptTokens(), get("finish." + s.finishReason().name().toLowerCase(Locale.ROOT)))
                 + org.terroir.shell.internal.energy.EnergyText.suffix(s.energy(), carbon)
-                + (remote ? " · " + get("stats.remote") : "");
+                + org.terroir.shell.internal.ShellTexts.remoteSuffix(remote);
     }
 }
