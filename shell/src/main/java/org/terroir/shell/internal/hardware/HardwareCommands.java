@@ -15,7 +15,6 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.terroir.api.TerroirException;
 import org.terroir.api.catalog.CatalogEntry;
 import org.terroir.api.catalog.FitBadge;
@@ -48,11 +47,6 @@ public class HardwareCommands {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             target = "(" + ModelCatalog.CATALOG_ID + "=starter)")
     volatile ModelCatalog starter;
-
-    /** The model library, whose folder (which a user may choose) holds the downloads. */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    volatile org.terroir.api.catalog.ModelLibrary library;
 
     @Descriptor("show this machine in plain words: memory, processor, graphics card, free disk, the model sizes it "
             + "can run and the pull commands of models to try first")
@@ -191,7 +185,8 @@ public class HardwareCommands {
         }
         EstimateOptions o = new EstimateOptions(ctx > 0 ? ctx : null, gpuLayers >= -1 ? gpuLayers : null, kvType,
                 null, !noMmap, flash);
-        print(session.getConsole(), resolve(file, modelsFolder()), o);
+        // the advisor's profile knows the library's folder (which a user may choose)
+        print(session.getConsole(), resolve(file, advisor.profile().modelsDir()), o);
     }
 
     void print(PrintStream out, Path file, EstimateOptions options) {
@@ -224,11 +219,6 @@ public class HardwareCommands {
 
     private static void row(PrintStream out, String key, MemorySplit s) {
         out.printf("  %-14s %12s %12s%n", TEXTS.get(key), human(s.ram()), s.vram() == 0 ? "-" : human(s.vram()));
-    }
-
-    private Path modelsFolder() {
-        org.terroir.api.catalog.ModelLibrary lib = library;
-        return lib == null ? org.terroir.api.TerroirHome.models() : lib.root();
     }
 
     /** A path as given, else in the library's folder (where the catalog puts downloads). */
