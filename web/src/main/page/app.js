@@ -363,10 +363,10 @@
     e.preventDefault();
     if ($('#set-lang').value !== state.lang) { state.lang = $('#set-lang').value; state.langChosen = true; localStorage.setItem('terroir.lang', state.lang); translate(); }
     const before = await api('settings');
-    if (before.language !== state.lang) await api('settings', { language: state.lang });
     const body = { threads: Number($('#set-threads').value), gpu: $('#set-gpu').value, idleUnloadMinutes: Number($('#set-idle').value),
       lanAccess: $('#set-lan').checked, port: Number($('#set-port').value),
       modelsFolder: $('#set-folder').value.trim() !== (before.modelsFolder || '') ? $('#set-folder').value.trim() : undefined,
+      language: before.language !== state.lang ? state.lang : undefined,
       // Without the table (no hardware bundle) the chooser holds only its first choice: then leave the country as it is.
       country: $('#set-country').options.length > 1 ? $('#set-country').value : undefined };
     await api('settings', body);

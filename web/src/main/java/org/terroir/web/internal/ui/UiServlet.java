@@ -319,6 +319,37 @@ public class UiServlet extends HttpServlet {
     private static final String PAGE_PID = "org.terroir.page";
     private static final String CATALOG_PID = "org.terroir.catalog";
 
+    /**
+     * The models folder a user typed, checked: absolute, made if missing, writable; normalized. Empty (or none): back
+     * to TERROIR_HOME/models.
+     */
+    private static String modelsFolder(String raw) {
+        String folder = raw == null ? "" : raw.strip();
+        if (folder.isEmpty()) {
+            return folder;
+        }
+        java.nio.file.Path path;
+        try {
+            path = java.nio.file.Path.of(folder);
+        } catch (java.nio.file.InvalidPathException e) {
+            path = null;
+        }
+        if (path == null || !path.isAbsolute()) {
+            throw ApiError.badRequest("invalid_value", "modelsFolder",
+                    text(READER.get(), "ui.settings.folderAbsolute", folder));
+        }
+        try {
+            java.nio.file.Files.createDirectories(path);
+        } catch (IOException | SecurityException e) {
+            // refused below, in the same words as a folder that exists but cannot be written
+        }
+        if (!java.nio.file.Files.isDirectory(path) || !java.nio.file.Files.isWritable(path)) {
+            throw ApiError.badRequest("invalid_value", "modelsFolder",
+                    text(READER.get(), "ui.settings.folderWritable", folder));
+        }
+        return path.normalize().toString();
+    }
+
     private java.util.Dictionary<String, Object> properties(String pid) throws IOException {
         java.util.Dictionary<String, Object> p = need(configurationAdmin, "configadmin").getConfiguration(pid, "?")
                 .getProperties();
@@ -404,31 +435,7 @@ public class UiServlet extends HttpServlet {
             update(admin, HTTP_PID, "org.osgi.service.http.port", number(body, "port", 1024, 65535));
         }
         if (body.has("modelsFolder")) {
-            // An absolute folder that can be written (made if missing); empty: back to TERROIR_HOME/models.
-            String raw = optional(body, "modelsFolder");
-            String folder = raw == null ? "" : raw.strip();
-            if (!folder.isEmpty()) {
-                java.nio.file.Path path;
-                try {
-                    path = java.nio.file.Path.of(folder);
-                } catch (java.nio.file.InvalidPathException e) {
-                    path = null;
-                }
-                if (path == null || !path.isAbsolute()) {
-                    throw ApiError.badRequest("invalid_value", "modelsFolder",
-                            text(READER.get(), "ui.settings.folderAbsolute", folder));
-                }
-                try {
-                    java.nio.file.Files.createDirectories(path);
-                } catch (IOException | SecurityException e) {
-                    path = null;
-                }
-                if (path == null || !java.nio.file.Files.isWritable(java.nio.file.Path.of(folder))) {
-                    throw ApiError.badRequest("invalid_value", "modelsFolder",
-                            text(READER.get(), "ui.settings.folderWritable", folder));
-                }
-                folder = java.nio.file.Path.of(folder).normalize().toString();
-            }
+            String folder = modelsFolder(optional(body, "modelsFolder"));
             ModelLibrary lib = library;
             if (lib == null || !folder.equals(lib.root().toString())) {
                 update(admin, CATALOG_PID, "models.folder", folder);
