@@ -71,12 +71,10 @@ final class LlamaCppModel implements LoadedModel, WorkerProcess.Listener {
         this.onClose = onClose;
     }
 
-    /** Sends the load request (job 0) and waits for the worker to report the model ready. */
-    void load(Message.Load load, Duration timeout) {
-        load(load, timeout, f -> { });
-    }
-
-    /** The same, telling {@code progress} how far along the worker's load is (today's engine tells, per percent). */
+    /**
+     * Sends the load request (job 0) and waits for the worker to report the model ready, telling {@code progress} how
+     * far along the worker's load is (today's engine tells, per percent).
+     */
     void load(Message.Load load, Duration timeout, java.util.function.DoubleConsumer progress) {
         loadProgress = progress == null ? f -> { } : progress;
         try {

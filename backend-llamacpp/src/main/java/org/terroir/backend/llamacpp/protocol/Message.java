@@ -254,14 +254,6 @@ public sealed interface Message {
             chatTemplate = chatTemplate == null ? "" : chatTemplate;
         }
 
-        /** Without a chat template for the classic engine (version 4's fields). */
-        public Load(String modelPath, int contextLength, int threads, int batchSize, int gpuLayers, boolean mmap,
-                boolean embeddings, boolean lastTokenPooling, boolean jinja, boolean addsBos, String engine,
-                String enginePack, int parallel) {
-            this(modelPath, contextLength, threads, batchSize, gpuLayers, mmap, embeddings, lastTokenPooling, jinja,
-                    addsBos, engine, enginePack, parallel, "");
-        }
-
         /** The classic engine (de.kherud:llama), one sequence. */
         public Load(String modelPath, int contextLength, int threads, int batchSize, int gpuLayers, boolean mmap,
                 boolean embeddings, boolean lastTokenPooling, boolean jinja, boolean addsBos) {
