@@ -7,8 +7,4 @@ import java.time.Instant;
  * ({@code progress} from 0 to 1, or -1 while the backend has not told, or when it cannot).
  */
 public record LoadingModel(String name, String backendId, Instant startedAt, double progress) {
-    /** Whether the backend tells how far along it is. */
-    public boolean progressKnown() {
-        return progress >= 0;
-    }
 }

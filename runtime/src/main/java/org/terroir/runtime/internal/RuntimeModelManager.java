@@ -255,7 +255,7 @@ public class RuntimeModelManager implements ModelManager {
         loading.put(key, new org.terroir.api.inference.LoadingModel(descriptor.name(), backend.id(),
                 java.time.Instant.now(), -1));
         java.util.function.DoubleConsumer progress = fraction -> {
-            if (!Double.isNaN(fraction) && !result.isDone()) {
+            if (!Double.isNaN(fraction)) { // after the load, its entry is gone and this changes nothing
                 // in order and within [0, 1], whatever a plugin sends
                 loading.computeIfPresent(key, (k, was) -> new org.terroir.api.inference.LoadingModel(was.name(),
                         was.backendId(), was.startedAt(), Math.max(was.progress(), Math.min(1, Math.max(0, fraction)))));

@@ -12,14 +12,10 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.terroir.api.inference.ChatMessage;
-import org.terroir.api.inference.GenerationRequest;
 import org.terroir.api.inference.LoadOptions;
 import org.terroir.api.inference.LoadedModel;
 import org.terroir.api.inference.LoadedModelInfo;
 import org.terroir.api.inference.ModelManager;
-import org.terroir.api.inference.Sampling;
-import org.terroir.api.inference.TokenListener;
 import org.terroir.testkit.onnx.TinyDecoder;
 import org.terroir.testkit.osgi.TestFramework;
 
@@ -55,12 +51,6 @@ class ModelManagerBundleTest {
         return ids;
     }
 
-    private static void use(LoadedModel model) {
-        GenerationRequest request = GenerationRequest.chat(List.of(ChatMessage.user("the wine")),
-                Sampling.greedy(2));
-        model.generate(request, TokenListener.NONE).await();
-    }
-
     @Test
     void theLeastRecentlyUsedModelMakesRoomAndTheSameFileIsOneModel() throws Exception {
         List<Path> folders = new ArrayList<>();
@@ -78,7 +68,7 @@ class ModelManagerBundleTest {
         assertEquals(4, manager.loaded().size());
 
         // m0 is the oldest, but it answers a question, and m1 was chosen again: m2 is now the least recently used.
-        use(loaded.get(0));
+        OnnxPlatform.use(loaded.get(0));
         String before = manager.loaded().toString();
         LoadedModel fifth = manager.load(folders.get(4).toString(), LoadOptions.defaults());
         List<String> ids = ids(manager);

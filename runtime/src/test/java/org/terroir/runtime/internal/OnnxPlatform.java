@@ -23,4 +23,12 @@ final class OnnxPlatform {
         osgi.startAll();
         return osgi;
     }
+
+    /** One short greedy chat answer from the model (a use, for the least-recently-used order); its token count. */
+    static int use(org.terroir.api.inference.LoadedModel model) {
+        return model.generate(org.terroir.api.inference.GenerationRequest.chat(
+                java.util.List.of(org.terroir.api.inference.ChatMessage.user("the wine")),
+                org.terroir.api.inference.Sampling.greedy(2)), org.terroir.api.inference.TokenListener.NONE)
+                .await().generatedTokens();
+    }
 }
