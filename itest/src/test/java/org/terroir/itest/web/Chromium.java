@@ -63,4 +63,20 @@ final class Chromium {
         new org.openqa.selenium.support.ui.Select(driver.findElement(org.openqa.selenium.By.id("lang")))
                 .selectByValue(lang);
     }
+
+    /**
+     * Clicks what {@code by} finds once it is there, finding it again when the page re-drew it between the finding
+     * and the click (a list the page renders anew after a search or a save).
+     */
+    static void click(org.openqa.selenium.support.ui.WebDriverWait wait, org.openqa.selenium.By by) {
+        wait.until(d -> {
+            try {
+                d.findElement(by).click();
+                return true;
+            } catch (org.openqa.selenium.StaleElementReferenceException
+                    | org.openqa.selenium.NoSuchElementException e) {
+                return false;
+            }
+        });
+    }
 }

@@ -267,17 +267,10 @@ class OpenAiApiIT {
         assertTrue(web.http.send(get, HttpResponse.BodyHandlers.ofString()).headers()
                 .firstValue("access-control-allow-origin").isEmpty(), "no CORS by default");
 
-        Path cfg = web.platform.home().resolve("conf/org.terroir.web.cfg");
-        Files.writeString(cfg, "corsOrigins=http://app.example\n");
+        web.configureWeb("corsOrigins=http://app.example\n");
         try {
-            assertTrue(waitFor(() -> {
-                try {
-                    return web.http.send(get, HttpResponse.BodyHandlers.ofString()).headers()
-                            .firstValue("access-control-allow-origin").orElse("").equals("http://app.example");
-                } catch (Exception e) {
-                    return false;
-                }
-            }), "the configured origin is allowed");
+            assertEquals("http://app.example", web.http.send(get, HttpResponse.BodyHandlers.ofString()).headers()
+                    .firstValue("access-control-allow-origin").orElse(""), "the configured origin is allowed");
             HttpResponse<String> allowed = web.http.send(preflight, HttpResponse.BodyHandlers.ofString());
             assertEquals(204, allowed.statusCode());
             assertTrue(allowed.headers().firstValue("access-control-allow-headers").orElse("")
@@ -287,7 +280,7 @@ class OpenAiApiIT {
             assertTrue(web.http.send(other, HttpResponse.BodyHandlers.ofString()).headers()
                     .firstValue("access-control-allow-origin").isEmpty(), "other origins still refused");
         } finally {
-            Files.delete(cfg);
+            web.configureWeb(null);
         }
     }
 

@@ -93,7 +93,7 @@ class PageConversationActionsIT {
                         "copied or selected: " + c);
 
                 // rename, through the page's own prompt
-                driver.findElement(By.cssSelector("#conv-list li.current .rename")).click();
+                Chromium.click(wait, By.cssSelector("#conv-list li.current .rename"));
                 org.openqa.selenium.Alert ask = wait.until(ExpectedConditions.alertIsPresent());
                 assertTrue(ask.getText().contains("Nouveau nom"), ask.getText());
                 ask.sendKeys("Réunion de mardi");
@@ -119,7 +119,7 @@ class PageConversationActionsIT {
                 ((JavascriptExecutor) driver).executeScript("window.exported = null; const make = URL.createObjectURL;"
                         + "URL.createObjectURL = (blob) => { blob.text().then((t) => { window.exported = t; });"
                         + " return make(blob); };");
-                driver.findElement(By.cssSelector("#conv-list li[data-id='" + id + "']")).click();
+                Chromium.click(wait, By.cssSelector("#conv-list li[data-id='" + id + "']"));
                 wait.until(ExpectedConditions.elementToBeClickable(By.id("export-md"))).click();
                 String markdown = (String) wait.until(d -> ((JavascriptExecutor) d).executeScript(
                         "return window.exported"));
@@ -127,12 +127,12 @@ class PageConversationActionsIT {
 
                 // delete: declined first (nothing happens), then confirmed
                 By delete = By.cssSelector("#conv-list li[data-id='" + id + "'] .delete");
-                driver.findElement(delete).click();
+                Chromium.click(wait, delete);
                 org.openqa.selenium.Alert sure = wait.until(ExpectedConditions.alertIsPresent());
                 assertTrue(sure.getText().contains("Supprimer cette conversation"), sure.getText());
                 sure.dismiss();
                 assertEquals(200, web.get("/api/conversations/" + id).statusCode(), "kept when declined");
-                driver.findElement(delete).click();
+                Chromium.click(wait, delete);
                 wait.until(ExpectedConditions.alertIsPresent()).accept();
                 wait.until(ExpectedConditions.invisibilityOfElementLocated(
                         By.cssSelector("#conv-list li[data-id='" + id + "']")));

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.osgi.util.tracker.ServiceTracker;
@@ -129,6 +130,102 @@ final class WebPlatform implements AutoCloseable {
             Thread.sleep(200);
         }
         throw new AssertionError("GET " + path + " answered " + last + ", not " + status);
+    }
+
+    /**
+     * Writes the web bundle's settings file ({@code conf/org.terroir.web.cfg}, {@code null} removes it) and waits until
+     * every servlet of the web bundle runs with exactly those settings and the APIs answer again: FileInstall and the
+     * servlets take a change one after the other, and a test that saw one of them take it may call another still on
+     * the old settings.
+     */
+    void configureWeb(String settings) throws IOException, InterruptedException {
+        Path cfg = platform.home().resolve("conf/org.terroir.web.cfg");
+        Map<String, String> wanted = new HashMap<>();
+        if (settings == null) {
+            Files.deleteIfExists(cfg);
+        } else {
+            Files.writeString(cfg, settings);
+            for (String line : settings.split("\n")) {
+                int eq = line.indexOf('=');
+                if (eq > 0) {
+                    wanted.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
+                }
+            }
+        }
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < end) {
+            if (servletsHave(wanted, settings != null) && get("/v1/models").statusCode() != 404
+                    && get("/api/status").body().strip().startsWith("{")) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the web bundle's servlets did not take the settings " + wanted + ": "
+                + servletSettings(wanted.keySet()));
+    }
+
+    /** The service ids of the web bundle's servlets: they stay the same while the servlets stay registered. */
+    java.util.Set<Object> webServletIds() throws org.osgi.framework.InvalidSyntaxException {
+        java.util.Set<Object> ids = new java.util.TreeSet<>();
+        org.osgi.framework.ServiceReference<?>[] refs = platform.context().getAllServiceReferences(
+                "javax.servlet.Servlet", "(component.name=org.terroir.web.*)");
+        for (org.osgi.framework.ServiceReference<?> ref : refs == null ? new org.osgi.framework.ServiceReference<?>[0]
+                : refs) {
+            ids.add(ref.getProperty(org.osgi.framework.Constants.SERVICE_ID));
+        }
+        return ids;
+    }
+
+    private List<String> servletSettings(java.util.Set<String> keys) {
+        try {
+            org.osgi.framework.ServiceReference<?>[] refs = platform.context().getAllServiceReferences(
+                    "javax.servlet.Servlet", null);
+            List<String> found = new java.util.ArrayList<>();
+            for (org.osgi.framework.ServiceReference<?> ref : refs == null ? new org.osgi.framework.ServiceReference<?>[0]
+                    : refs) {
+                StringBuilder line = new StringBuilder(ref.getBundle().getSymbolicName() + " "
+                        + ref.getProperty("component.name"));
+                for (String key : keys) {
+                    line.append(' ').append(key).append('=').append(ref.getProperty(key));
+                }
+                found.add(line.toString());
+            }
+            return found;
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * Whether every servlet of the web bundle that takes its settings (those with a {@code maxConcurrent}, which the
+     * settings always give) has these values, and the settings file (FileInstall's {@code felix.fileinstall.filename})
+     * or none.
+     */
+    private boolean servletsHave(Map<String, String> wanted, boolean fromFile) {
+        try {
+            org.osgi.framework.ServiceReference<?>[] refs = platform.context().getAllServiceReferences(
+                    "javax.servlet.Servlet", null);
+            int seen = 0;
+            for (org.osgi.framework.ServiceReference<?> ref : refs == null ? new org.osgi.framework.ServiceReference<?>[0]
+                    : refs) {
+                if (!"org.terroir.web".equals(ref.getBundle().getSymbolicName())
+                        || ref.getProperty("maxConcurrent") == null) {
+                    continue;
+                }
+                seen++;
+                if ((ref.getProperty("felix.fileinstall.filename") != null) != fromFile) {
+                    return false;
+                }
+                for (Map.Entry<String, String> setting : wanted.entrySet()) {
+                    if (!setting.getValue().equals(String.valueOf(ref.getProperty(setting.getKey())))) {
+                        return false;
+                    }
+                }
+            }
+            return seen > 0;
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new AssertionError(e);
+        }
     }
 
     <T> T service(Class<T> type) {

@@ -102,14 +102,23 @@ public class RuntimeModelManager implements ModelManager {
         LOG.log(System.Logger.Level.INFO, "backend available: {0}", backend.id());
     }
 
+    /**
+     * Forgets a backend that left and the models it held: the models first, so that whoever no longer finds the
+     * backend in {@link #backends()} no longer finds its models either, and once more after, for a load that raced
+     * the departure.
+     */
     void unbindBackend(InferenceBackend backend, Map<String, Object> properties) {
         long id = serviceId(properties);
+        GenerationException gone = new GenerationException(org.terroir.api.ErrorKind.BACKEND_GONE, "backend.gone",
+                TEXTS.get("backend.gone", backend.displayName()));
+        forgetModels(backend, gone);
         backends.removeIf(r -> r.serviceId() == id);
-        GenerationException gone = new GenerationException(org.terroir.api.ErrorKind.BACKEND_GONE, "backend.gone", TEXTS.get("backend.gone",
-                backend.displayName()));
+        forgetModels(backend, gone);
+    }
+
+    private void forgetModels(InferenceBackend backend, GenerationException gone) {
         for (ManagedModel model : List.copyOf(models.values())) {
-            if (model.backend() == backend) {
-                models.remove(model.id(), model);
+            if (model.backend() == backend && models.remove(model.id(), model)) {
                 model.abandon(gone);
                 LOG.log(System.Logger.Level.INFO, "forgot model {0}: backend {1} left", model.id(), backend.id());
             }

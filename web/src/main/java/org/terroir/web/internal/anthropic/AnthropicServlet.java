@@ -11,6 +11,7 @@ import javax.servlet.http.HttpServletResponse;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -61,13 +62,13 @@ public class AnthropicServlet extends HttpServlet {
     @Reference
     private transient SharedCapacity sharedCapacity;
 
-    private transient WebConfig config;
-    private transient Capacity capacity;
+    private transient volatile WebConfig config;
 
+    /** Takes the settings; a change of them keeps the servlet registered (no request is cut, no 404 meanwhile). */
     @Activate
-    void activate(WebConfig config) {
+    @Modified
+    void configure(WebConfig config) {
         this.config = config;
-        this.capacity = sharedCapacity.get();
     }
 
     @Override
@@ -109,7 +110,7 @@ public class AnthropicServlet extends HttpServlet {
     }
 
     private void messages(AnthropicRequests.Call call, HttpServletResponse response) throws IOException {
-        try (Capacity.Slot slot = capacity.acquire()) {
+        try (Capacity.Slot slot = sharedCapacity.get().acquire()) {
             LoadedModel model = access().forGeneration(call.model());
             int promptTokens = OpenAiServlet.promptTokens(model, call.request().messages(), null);
             if (promptTokens >= model.contextLength()) {

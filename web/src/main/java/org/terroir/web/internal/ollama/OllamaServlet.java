@@ -24,6 +24,7 @@ import javax.servlet.http.HttpServletResponse;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -78,13 +79,13 @@ public class OllamaServlet extends HttpServlet {
     @Reference
     private transient SharedCapacity sharedCapacity;
 
-    private transient WebConfig config;
-    private transient Capacity capacity;
+    private transient volatile WebConfig config;
 
+    /** Takes the settings; a change of them keeps the servlet registered (no request is cut, no 404 meanwhile). */
     @Activate
-    void activate(WebConfig config) {
+    @Modified
+    void configure(WebConfig config) {
         this.config = config;
-        this.capacity = sharedCapacity.get();
     }
 
     @Override
@@ -295,7 +296,7 @@ public class OllamaServlet extends HttpServlet {
                         .ifPresent(info -> manager.unload(info.id()));
                 reason = "unload";
             } else {
-                try (Capacity.Slot slot = capacity.acquire()) {
+                try (Capacity.Slot slot = sharedCapacity.get().acquire()) {
                     access().forGeneration(call.model());
                 }
             }
@@ -312,7 +313,7 @@ public class OllamaServlet extends HttpServlet {
     }
 
     private void run(OllamaRequests.Call call, boolean chat, HttpServletResponse response) throws IOException {
-        try (Capacity.Slot slot = capacity.acquire()) {
+        try (Capacity.Slot slot = sharedCapacity.get().acquire()) {
             long loadStart = System.nanoTime();
             LoadedModel model = access().forGeneration(call.model());
             long loadNanos = System.nanoTime() - loadStart;
@@ -482,7 +483,7 @@ public class OllamaServlet extends HttpServlet {
 
     private void embed(JsonObject body, HttpServletResponse response, boolean legacy) throws IOException {
         OllamaRequests.Embed call = OllamaRequests.embed(body, legacy);
-        try (Capacity.Slot slot = capacity.acquire()) {
+        try (Capacity.Slot slot = sharedCapacity.get().acquire()) {
             long start = System.nanoTime();
             LoadedModel model = access().forEmbeddings(call.model());
             long loadNanos = System.nanoTime() - start;

@@ -24,6 +24,7 @@ import javax.servlet.http.HttpServletResponse;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -87,13 +88,13 @@ public class OpenAiServlet extends HttpServlet {
     /** The reader's language of the request being served (for the documents extension's texts). */
     private static final ThreadLocal<java.util.Locale> READER = new ThreadLocal<>();
 
-    private transient WebConfig config;
-    private transient Capacity capacity;
+    private transient volatile WebConfig config;
 
+    /** Takes the settings; a change of them keeps the servlet registered (no request is cut, no 404 meanwhile). */
     @Activate
-    void activate(WebConfig config) {
+    @Modified
+    void configure(WebConfig config) {
         this.config = config;
-        this.capacity = sharedCapacity.get();
     }
 
     @Override
@@ -168,7 +169,7 @@ public class OpenAiServlet extends HttpServlet {
     }
 
     private void complete(Requests.Completion call, boolean chat, HttpServletResponse response) throws IOException {
-        try (Capacity.Slot slot = capacity.acquire()) {
+        try (Capacity.Slot slot = sharedCapacity.get().acquire()) {
             LoadedModel model = access().forGeneration(call.model());
             String collection = chat ? COLLECTION.get() : null;
             if (collection != null) {
@@ -477,7 +478,7 @@ public class OpenAiServlet extends HttpServlet {
     }
 
     private void embeddings(Requests.Embedding call, HttpServletResponse response) throws IOException {
-        try (Capacity.Slot slot = capacity.acquire()) {
+        try (Capacity.Slot slot = sharedCapacity.get().acquire()) {
             LoadedModel model = access().forEmbeddings(call.model());
             int tokens = 0;
             for (String text : call.input()) {

@@ -14,6 +14,7 @@ import javax.servlet.http.HttpServletResponse;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -64,14 +65,14 @@ public class ResponsesServlet extends HttpServlet {
     @Reference
     private transient SharedCapacity sharedCapacity;
 
-    private transient WebConfig config;
-    private transient Capacity capacity;
+    private transient volatile WebConfig config;
     private final transient ResponseStore store = new ResponseStore();
 
+    /** Takes the settings; a change of them keeps the servlet registered (no request is cut, no 404 meanwhile). */
     @Activate
-    void activate(WebConfig config) {
+    @Modified
+    void configure(WebConfig config) {
         this.config = config;
-        this.capacity = sharedCapacity.get();
     }
 
     @Override
@@ -139,7 +140,7 @@ public class ResponsesServlet extends HttpServlet {
             messages.add(ChatMessage.system(call.instructions()));
         }
         messages.addAll(history);
-        try (Capacity.Slot slot = capacity.acquire()) {
+        try (Capacity.Slot slot = sharedCapacity.get().acquire()) {
             LoadedModel model = new ModelAccess(manager, library, config.allowModelPaths()).forGeneration(call.model());
             int promptTokens = OpenAiServlet.promptTokens(model, messages, null);
             if (promptTokens >= model.contextLength()) {

@@ -18,6 +18,7 @@ import javax.servlet.http.HttpServletResponse;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -105,7 +106,7 @@ public class UiServlet extends HttpServlet {
 
     /** Downloads started from the page, finished ones included, by {@code repo/file}. */
     private final transient Map<String, Download> downloads = new ConcurrentHashMap<>();
-    private transient WebConfig config;
+    private transient volatile WebConfig config;
     /** The language of the request being served: every text sent to the page follows the page's language. */
     private static final ThreadLocal<Locale> READER = ThreadLocal.withInitial(() -> Locale.ENGLISH);
     /** The page's JSON: answers' energy as the API writes it, the country named in the page's language. */
@@ -113,10 +114,16 @@ public class UiServlet extends HttpServlet {
 
     private transient org.osgi.framework.BundleContext context;
 
+    /** Takes the settings; a change of them keeps the page's API registered. */
     @Activate
     void activate(WebConfig config, org.osgi.framework.BundleContext context) {
-        this.config = config;
         this.context = context;
+        configure(config);
+    }
+
+    @Modified
+    void configure(WebConfig config) {
+        this.config = config;
     }
 
     @Override
