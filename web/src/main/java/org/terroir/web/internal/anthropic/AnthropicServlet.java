@@ -26,12 +26,11 @@ import org.terroir.web.internal.Json;
 import org.terroir.web.internal.Texts;
 import org.terroir.web.internal.WebConfig;
 import org.terroir.web.internal.http.ApiError;
-import org.terroir.web.internal.http.BoundedBody;
 import org.terroir.web.internal.http.Capacity;
 import org.terroir.web.internal.http.ErrorKinds;
 import org.terroir.web.internal.http.SharedCapacity;
 import org.terroir.web.internal.http.Sse;
-import org.terroir.web.internal.openai.Fields;
+import org.terroir.web.internal.openai.ApiCalls;
 import org.terroir.web.internal.openai.ModelAccess;
 import org.terroir.web.internal.openai.OpenAiServlet;
 import org.terroir.web.internal.openai.Responses;
@@ -74,7 +73,7 @@ public class AnthropicServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
-        try {
+        ApiCalls.serve(request, response, AnthropicServlet::body, () -> {
             switch (request.getMethod() + " " + path) {
                 case "POST /v1/messages" -> messages(AnthropicRequests.parse(body(request), false), response);
                 case "POST /v1/messages/count_tokens" -> countTokens(AnthropicRequests.parse(body(request), true),
@@ -82,20 +81,11 @@ public class AnthropicServlet extends HttpServlet {
                 default -> throw new ApiError(path.equals("/v1/messages") ? 405 : 404, "invalid_request_error",
                         "unknown_url", null, Texts.get("error.url", request.getMethod(), request.getRequestURI()));
             }
-        } catch (ApiError e) {
-            write(response, e);
-        } catch (org.terroir.api.TerroirException e) {
-            write(response, OpenAiServlet.fromGeneration(e));
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "request failed: " + request.getRequestURI(), e);
-            write(response, new ApiError(500, "server_error", "internal_error", null,
-                    ApiError.shortMessage(e.getMessage() == null ? e.toString() : e.getMessage())));
-        }
+        });
     }
 
     private JsonObject body(HttpServletRequest request) throws IOException {
-        return Fields.parseObject(BoundedBody.read(request.getInputStream(), request.getContentLengthLong(),
-                config.maxBodyBytes()));
+        return ApiCalls.body(request, config.maxBodyBytes());
     }
 
     private ModelAccess access() {
@@ -319,26 +309,8 @@ public class AnthropicServlet extends HttpServlet {
         return o;
     }
 
-    private static void write(HttpServletResponse response, ApiError e) throws IOException {
-        if (response.isCommitted()) {
-            return;
-        }
-        response.resetBuffer();
-        response.setStatus(e.status());
-        response.setContentType("application/json;charset=utf-8");
-        byte[] bytes = Json.OPENAI.toJson(body(e)).getBytes(StandardCharsets.UTF_8);
-        response.setContentLength(bytes.length);
-        response.getOutputStream().write(bytes);
-        response.flushBuffer();
-    }
-
     private static void writeJson(HttpServletResponse response, Object body) throws IOException {
-        if (!response.isCommitted()) {
-            response.setStatus(200);
-            response.setContentType("application/json");
-            response.setCharacterEncoding("UTF-8");
-        }
-        response.getOutputStream().write(Json.OPENAI.toJson(body).getBytes(StandardCharsets.UTF_8));
+        ApiCalls.writeJson(response, body);
     }
 
 }

@@ -71,6 +71,11 @@ public final class ApiError extends RuntimeException {
 
     /** Writes it, unless the response is already under way (then nothing can be said in HTTP terms). */
     public void write(HttpServletResponse response) throws IOException {
+        write(response, body());
+    }
+
+    /** Writes it with another dialect's error object ({@code errorBody}), unless the response is under way. */
+    public void write(HttpServletResponse response, Object errorBody) throws IOException {
         if (response.isCommitted()) {
             return;
         }
@@ -81,7 +86,7 @@ public final class ApiError extends RuntimeException {
             response.setHeader("WWW-Authenticate", "Bearer");
         }
         // A known length: the client reads the whole answer even when the connection closes right after it.
-        byte[] bytes = Json.OPENAI.toJson(body()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] bytes = Json.OPENAI.toJson(errorBody).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         response.setContentLength(bytes.length);
         response.getOutputStream().write(bytes);
         response.flushBuffer();

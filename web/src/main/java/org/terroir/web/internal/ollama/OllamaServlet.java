@@ -32,7 +32,6 @@ import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPatte
 import org.terroir.api.ModelDescriptor;
 import org.terroir.api.TerroirException;
 import org.terroir.api.catalog.ModelLibrary;
-import org.terroir.api.inference.ChatMessage;
 import org.terroir.api.inference.FinishReason;
 import org.terroir.api.inference.Generation;
 import org.terroir.api.inference.GenerationRequest;
@@ -45,10 +44,10 @@ import org.terroir.web.internal.Json;
 import org.terroir.web.internal.Texts;
 import org.terroir.web.internal.WebConfig;
 import org.terroir.web.internal.http.ApiError;
-import org.terroir.web.internal.http.BoundedBody;
 import org.terroir.web.internal.http.Capacity;
 import org.terroir.web.internal.http.SharedCapacity;
 import org.terroir.web.internal.http.TimeLimit;
+import org.terroir.web.internal.openai.ApiCalls;
 import org.terroir.web.internal.openai.Fields;
 import org.terroir.web.internal.openai.ModelAccess;
 import org.terroir.web.internal.openai.OpenAiServlet;
@@ -92,7 +91,7 @@ public class OllamaServlet extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String path = request.getPathInfo() == null ? "/" : request.getPathInfo();
         String method = request.getMethod();
-        try {
+        ApiCalls.serve(request, response, OllamaServlet::errorBody, () -> {
             switch (method + " " + path) {
                 case "GET /", "HEAD /" -> {
                     // Ollama's own answer at its root: tools probe it to see whether a server is there.
@@ -111,20 +110,11 @@ public class OllamaServlet extends HttpServlet {
                 default -> throw new ApiError(404, "invalid_request_error", "unknown_url", null,
                         Texts.get("error.url", method, request.getRequestURI()));
             }
-        } catch (ApiError e) {
-            writeError(response, e);
-        } catch (TerroirException e) {
-            writeError(response, OpenAiServlet.fromGeneration(e));
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "request failed: " + request.getRequestURI(), e);
-            writeError(response, new ApiError(500, "server_error", "internal_error", null,
-                    ApiError.shortMessage(e.getMessage() == null ? e.toString() : e.getMessage())));
-        }
+        });
     }
 
     private JsonObject body(HttpServletRequest request) throws IOException {
-        return Fields.parseObject(BoundedBody.read(request.getInputStream(), request.getContentLengthLong(),
-                config.maxBodyBytes()));
+        return ApiCalls.body(request, config.maxBodyBytes());
     }
 
     private ModelAccess access() {
@@ -487,21 +477,9 @@ public class OllamaServlet extends HttpServlet {
             long start = System.nanoTime();
             LoadedModel model = access().forEmbeddings(call.model());
             long loadNanos = System.nanoTime() - start;
-            int tokens = 0;
-            for (String text : call.input()) {
-                int count = model.tokenize(text).length;
-                if (count > model.contextLength()) {
-                    throw ApiError.badRequest("context_length_exceeded", "input",
-                            Texts.get("error.context", count, model.contextLength()));
-                }
-                tokens += count;
-            }
-            List<float[]> vectors;
-            try {
-                vectors = model.embed(call.input());
-            } catch (TerroirException e) {
-                throw OpenAiServlet.fromGeneration(e);
-            }
+            ApiCalls.Embedded embedded = ApiCalls.embed(model, call.input());
+            List<float[]> vectors = embedded.vectors();
+            int tokens = embedded.tokens();
             Map<String, Object> answer = new LinkedHashMap<>();
             if (legacy) {
                 answer.put("embedding", vectors.isEmpty() ? new float[0] : vectors.get(0));
@@ -519,12 +497,7 @@ public class OllamaServlet extends HttpServlet {
     // --- writing ---
 
     private static void writeJson(HttpServletResponse response, Object body) throws IOException {
-        if (!response.isCommitted()) {
-            response.setStatus(200);
-            response.setContentType("application/json");
-            response.setCharacterEncoding("UTF-8");
-        }
-        response.getOutputStream().write(Json.OPENAI.toJson(body).getBytes(StandardCharsets.UTF_8));
+        ApiCalls.writeJson(response, body);
     }
 
     /** Ollama's error object: {@code {"error":"message"}}. */
@@ -532,16 +505,4 @@ public class OllamaServlet extends HttpServlet {
         return Map.of("error", e.getMessage() == null ? "" : e.getMessage());
     }
 
-    private static void writeError(HttpServletResponse response, ApiError e) throws IOException {
-        if (response.isCommitted()) {
-            return;
-        }
-        response.resetBuffer();
-        response.setStatus(e.status());
-        response.setContentType("application/json;charset=utf-8");
-        byte[] bytes = Json.OPENAI.toJson(errorBody(e)).getBytes(StandardCharsets.UTF_8);
-        response.setContentLength(bytes.length);
-        response.getOutputStream().write(bytes);
-        response.flushBuffer();
-    }
 }

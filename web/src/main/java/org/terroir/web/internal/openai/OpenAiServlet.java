@@ -44,7 +44,6 @@ import org.terroir.web.internal.Json;
 import org.terroir.web.internal.Texts;
 import org.terroir.web.internal.WebConfig;
 import org.terroir.web.internal.http.ApiError;
-import org.terroir.web.internal.http.BoundedBody;
 import org.terroir.web.internal.http.Capacity;
 import org.terroir.web.internal.http.ErrorKinds;
 import org.terroir.web.internal.http.SharedCapacity;
@@ -100,7 +99,7 @@ public class OpenAiServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String path = request.getPathInfo() == null ? "" : request.getPathInfo();
-        try {
+        ApiCalls.serve(request, response, ApiError::body, () -> {
             switch (request.getMethod() + " " + path) {
                 case "GET /models" -> writeJson(response, models());
                 case "GET /health" -> HealthServlet.answer(manager, response);
@@ -135,22 +134,12 @@ public class OpenAiServlet extends HttpServlet {
                         Texts.get("error.url", request.getMethod(), request.getRequestURI()));
                 }
             }
-        } catch (ApiError e) {
-            e.write(response);
-        } catch (org.terroir.api.TerroirException e) {
-            // A backend that refuses a request as it starts (before any stream): answered by its kind.
-            fromGeneration(e).write(response);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "request failed: " + request.getRequestURI(), e);
-            new ApiError(500, "server_error", "internal_error", null,
-                    ApiError.shortMessage(e.getMessage() == null ? e.toString() : e.getMessage())).write(response);
-        }
+        });
     }
 
     /** The body as a JSON object (its type was checked by the guard: JSON only). */
     private JsonObject body(HttpServletRequest request) throws IOException {
-        return Fields.parseObject(BoundedBody.read(request.getInputStream(), request.getContentLengthLong(),
-                config.maxBodyBytes()));
+        return ApiCalls.body(request, config.maxBodyBytes());
     }
 
     /** Every model under its stable id (see {@link ModelAccess#list()}). */
@@ -479,22 +468,9 @@ public class OpenAiServlet extends HttpServlet {
 
     private void embeddings(Requests.Embedding call, HttpServletResponse response) throws IOException {
         try (Capacity.Slot slot = sharedCapacity.get().acquire()) {
-            LoadedModel model = access().forEmbeddings(call.model());
-            int tokens = 0;
-            for (String text : call.input()) {
-                int count = model.tokenize(text).length;
-                if (count > model.contextLength()) {
-                    throw ApiError.badRequest("context_length_exceeded", "input",
-                            Texts.get("error.context", count, model.contextLength()));
-                }
-                tokens += count;
-            }
-            List<float[]> vectors;
-            try {
-                vectors = model.embed(call.input());
-            } catch (TerroirException e) {
-                throw fromGeneration(e);
-            }
+            ApiCalls.Embedded embedded = ApiCalls.embed(access().forEmbeddings(call.model()), call.input());
+            List<float[]> vectors = embedded.vectors();
+            int tokens = embedded.tokens();
             List<Responses.EmbeddingData> data = new ArrayList<>();
             for (int i = 0; i < vectors.size(); i++) {
                 data.add(new Responses.EmbeddingData("embedding", i,
@@ -561,12 +537,6 @@ public class OpenAiServlet extends HttpServlet {
     }
 
     private static void writeJson(HttpServletResponse response, Object body) throws IOException {
-        if (!response.isCommitted()) {
-            response.setStatus(200);
-            response.setContentType("application/json");
-            response.setCharacterEncoding("UTF-8");
-        }
-        // Bytes, not the writer: a waiting request may already have written probes through the stream.
-        response.getOutputStream().write(Json.OPENAI.toJson(body).getBytes(StandardCharsets.UTF_8));
+        ApiCalls.writeJson(response, body);
     }
 }

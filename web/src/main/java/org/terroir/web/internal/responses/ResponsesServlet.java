@@ -31,10 +31,10 @@ import org.terroir.web.internal.Json;
 import org.terroir.web.internal.Texts;
 import org.terroir.web.internal.WebConfig;
 import org.terroir.web.internal.http.ApiError;
-import org.terroir.web.internal.http.BoundedBody;
 import org.terroir.web.internal.http.Capacity;
 import org.terroir.web.internal.http.SharedCapacity;
 import org.terroir.web.internal.http.Sse;
+import org.terroir.web.internal.openai.ApiCalls;
 import org.terroir.web.internal.openai.Fields;
 import org.terroir.web.internal.openai.ModelAccess;
 import org.terroir.web.internal.openai.OpenAiServlet;
@@ -79,7 +79,7 @@ public class ResponsesServlet extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String path = request.getPathInfo() == null ? "" : request.getPathInfo();
         String method = request.getMethod();
-        try {
+        ApiCalls.serve(request, response, ApiError::body, () -> {
             if (path.isEmpty() || path.equals("/")) {
                 if (!method.equals("POST")) {
                     throw unknown(request, 405);
@@ -101,15 +101,7 @@ public class ResponsesServlet extends HttpServlet {
             } else {
                 throw unknown(request, 404);
             }
-        } catch (ApiError e) {
-            e.write(response);
-        } catch (org.terroir.api.TerroirException e) {
-            OpenAiServlet.fromGeneration(e).write(response);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "request failed: " + request.getRequestURI(), e);
-            new ApiError(500, "server_error", "internal_error", null,
-                    ApiError.shortMessage(e.getMessage() == null ? e.toString() : e.getMessage())).write(response);
-        }
+        });
     }
 
     private static ApiError unknown(HttpServletRequest request, int status) {
@@ -123,8 +115,7 @@ public class ResponsesServlet extends HttpServlet {
     }
 
     private JsonObject body(HttpServletRequest request) throws IOException {
-        return Fields.parseObject(BoundedBody.read(request.getInputStream(), request.getContentLengthLong(),
-                config.maxBodyBytes()));
+        return ApiCalls.body(request, config.maxBodyBytes());
     }
 
     private void create(ResponsesRequests.Call call, HttpServletResponse response) throws IOException {
@@ -477,11 +468,6 @@ public class ResponsesServlet extends HttpServlet {
     }
 
     private static void writeJson(HttpServletResponse response, Object body) throws IOException {
-        if (!response.isCommitted()) {
-            response.setStatus(200);
-            response.setContentType("application/json");
-            response.setCharacterEncoding("UTF-8");
-        }
-        response.getOutputStream().write(Json.OPENAI.toJson(body).getBytes(StandardCharsets.UTF_8));
+        ApiCalls.writeJson(response, body);
     }
 }
