@@ -134,9 +134,8 @@ final class WebPlatform implements AutoCloseable {
 
     /**
      * Writes the web bundle's settings file ({@code conf/org.terroir.web.cfg}, {@code null} removes it) and waits until
-     * every servlet of the web bundle runs with exactly those settings and the APIs answer again: FileInstall and the
-     * servlets take a change one after the other, and a test that saw one of them take it may call another still on
-     * the old settings.
+     * every component of the web bundle that reads them runs with those settings and the APIs answer: they take a
+     * change one after the other, and a test that saw one of them take it may call another still on the old ones.
      */
     void configureWeb(String settings) throws IOException, InterruptedException {
         Path cfg = platform.home().resolve("conf/org.terroir.web.cfg");
@@ -161,7 +160,7 @@ final class WebPlatform implements AutoCloseable {
             Thread.sleep(100);
         }
         throw new AssertionError("the web bundle's servlets did not take the settings " + wanted + ": "
-                + servletSettings(wanted.keySet()));
+                + webSettings(wanted.keySet()));
     }
 
     /** The service ids of the web bundle's servlets: they stay the same while the servlets stay registered. */
@@ -176,10 +175,10 @@ final class WebPlatform implements AutoCloseable {
         return ids;
     }
 
-    private List<String> servletSettings(java.util.Set<String> keys) {
+    private List<String> webSettings(java.util.Set<String> keys) {
         try {
-            org.osgi.framework.ServiceReference<?>[] refs = platform.context().getAllServiceReferences(
-                    "javax.servlet.Servlet", null);
+            org.osgi.framework.ServiceReference<?>[] refs = platform.context().getAllServiceReferences(null,
+                    "(maxConcurrent=*)");
             List<String> found = new java.util.ArrayList<>();
             for (org.osgi.framework.ServiceReference<?> ref : refs == null ? new org.osgi.framework.ServiceReference<?>[0]
                     : refs) {
@@ -197,19 +196,18 @@ final class WebPlatform implements AutoCloseable {
     }
 
     /**
-     * Whether every servlet of the web bundle that takes its settings (those with a {@code maxConcurrent}, which the
-     * settings always give) has these values, and the settings file (FileInstall's {@code felix.fileinstall.filename})
-     * or none.
+     * Whether every service of the web bundle that takes its settings (those with a {@code maxConcurrent}, which the
+     * settings always give: the APIs' services, the page's API, the server's guard) has these values, and the
+     * settings file (FileInstall's {@code felix.fileinstall.filename}) or none.
      */
     private boolean servletsHave(Map<String, String> wanted, boolean fromFile) {
         try {
-            org.osgi.framework.ServiceReference<?>[] refs = platform.context().getAllServiceReferences(
-                    "javax.servlet.Servlet", null);
+            org.osgi.framework.ServiceReference<?>[] refs = platform.context().getAllServiceReferences(null,
+                    "(maxConcurrent=*)");
             int seen = 0;
             for (org.osgi.framework.ServiceReference<?> ref : refs == null ? new org.osgi.framework.ServiceReference<?>[0]
                     : refs) {
-                if (!"org.terroir.web".equals(ref.getBundle().getSymbolicName())
-                        || ref.getProperty("maxConcurrent") == null) {
+                if (!"org.terroir.web".equals(ref.getBundle().getSymbolicName())) {
                     continue;
                 }
                 seen++;

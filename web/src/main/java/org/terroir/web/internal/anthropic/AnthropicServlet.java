@@ -9,28 +9,21 @@ import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
-import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
-import org.terroir.api.catalog.ModelLibrary;
 import org.terroir.api.inference.FinishReason;
 import org.terroir.api.inference.GenerationStats;
 import org.terroir.api.inference.LoadedModel;
-import org.terroir.api.inference.ModelManager;
 import org.terroir.api.inference.ToolCall;
 import org.terroir.web.internal.Json;
 import org.terroir.web.internal.Texts;
-import org.terroir.web.internal.WebConfig;
 import org.terroir.web.internal.http.ApiError;
 import org.terroir.web.internal.http.Capacity;
 import org.terroir.web.internal.http.ErrorKinds;
-import org.terroir.web.internal.http.SharedCapacity;
 import org.terroir.web.internal.http.Sse;
 import org.terroir.web.internal.openai.ApiCalls;
+import org.terroir.web.internal.openai.ApiServices;
 import org.terroir.web.internal.openai.ModelAccess;
 import org.terroir.web.internal.openai.OpenAiServlet;
 import org.terroir.web.internal.openai.Responses;
@@ -48,27 +41,15 @@ import com.google.gson.JsonParser;
  * {@code anthropic-version} and {@code anthropic-beta} are accepted and not needed. Errors in Anthropic's shape
  * {@code {"type":"error","error":{"type","message"}}}.
  */
-@Component(service = Servlet.class, configurationPid = WebConfig.PID)
+@Component(service = Servlet.class)
 @HttpWhiteboardServletPattern({ "/v1/messages", "/v1/messages/*" })
 public class AnthropicServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final System.Logger LOG = System.getLogger(AnthropicServlet.class.getName());
 
     @Reference
-    private transient ModelManager manager;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private transient volatile ModelLibrary library;
-    @Reference
-    private transient SharedCapacity sharedCapacity;
+    private transient ApiServices api;
 
-    private transient volatile WebConfig config;
-
-    /** Takes the settings; a change of them keeps the servlet registered (no request is cut, no 404 meanwhile). */
-    @Activate
-    @Modified
-    void configure(WebConfig config) {
-        this.config = config;
-    }
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -85,11 +66,11 @@ public class AnthropicServlet extends HttpServlet {
     }
 
     private JsonObject body(HttpServletRequest request) throws IOException {
-        return ApiCalls.body(request, config.maxBodyBytes());
+        return api.body(request);
     }
 
     private ModelAccess access() {
-        return new ModelAccess(manager, library, config.allowModelPaths());
+        return api.access();
     }
 
     private void countTokens(AnthropicRequests.Call call, HttpServletResponse response) throws IOException {
@@ -100,7 +81,7 @@ public class AnthropicServlet extends HttpServlet {
     }
 
     private void messages(AnthropicRequests.Call call, HttpServletResponse response) throws IOException {
-        try (Capacity.Slot slot = sharedCapacity.get().acquire()) {
+        try (Capacity.Slot slot = api.slot()) {
             LoadedModel model = access().forGeneration(call.model());
             int promptTokens = OpenAiServlet.promptTokens(model, call.request().messages(), null);
             if (promptTokens >= model.contextLength()) {
@@ -113,7 +94,7 @@ public class AnthropicServlet extends HttpServlet {
             }
             Streaming.Outcome outcome;
             try {
-                outcome = Streaming.await(model, call.request(), config.maxGenerationSeconds(), response);
+                outcome = Streaming.await(model, call.request(), api.maxGenerationSeconds(), response);
             } catch (ApiError e) {
                 if (!response.isCommitted()) {
                     throw e;
@@ -145,7 +126,7 @@ public class AnthropicServlet extends HttpServlet {
         try {
             int[] index = { 0 };
             boolean[] textOpen = { false };
-            Streaming.Outcome outcome = Streaming.run(model, call.request(), config.maxGenerationSeconds(),
+            Streaming.Outcome outcome = Streaming.run(model, call.request(), api.maxGenerationSeconds(),
                     new Streaming.Events() {
                         @Override
                         public void started() throws IOException {

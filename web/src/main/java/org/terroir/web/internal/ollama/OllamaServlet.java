@@ -22,32 +22,25 @@ import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
-import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 import org.terroir.api.ModelDescriptor;
 import org.terroir.api.TerroirException;
-import org.terroir.api.catalog.ModelLibrary;
 import org.terroir.api.inference.FinishReason;
 import org.terroir.api.inference.Generation;
 import org.terroir.api.inference.GenerationRequest;
 import org.terroir.api.inference.GenerationStats;
 import org.terroir.api.inference.LoadedModel;
 import org.terroir.api.inference.LoadedModelInfo;
-import org.terroir.api.inference.ModelManager;
 import org.terroir.api.inference.ToolCall;
 import org.terroir.web.internal.Json;
 import org.terroir.web.internal.Texts;
-import org.terroir.web.internal.WebConfig;
 import org.terroir.web.internal.http.ApiError;
 import org.terroir.web.internal.http.Capacity;
-import org.terroir.web.internal.http.SharedCapacity;
 import org.terroir.web.internal.http.TimeLimit;
 import org.terroir.web.internal.openai.ApiCalls;
+import org.terroir.web.internal.openai.ApiServices;
 import org.terroir.web.internal.openai.Fields;
 import org.terroir.web.internal.openai.ModelAccess;
 import org.terroir.web.internal.openai.OpenAiServlet;
@@ -61,7 +54,7 @@ import com.google.gson.JsonObject;
  * the same as {@code /v1}'s, under the same stable names; fields Terroir cannot honour are refused with a 400 naming
  * them. Behind the same guard as every path.
  */
-@Component(service = Servlet.class, configurationPid = WebConfig.PID)
+@Component(service = Servlet.class)
 @HttpWhiteboardServletPattern("/ollama/*")
 public class OllamaServlet extends HttpServlet {
     /** The Ollama API version this imitates (tools check it against a minimum). */
@@ -72,20 +65,8 @@ public class OllamaServlet extends HttpServlet {
     private static final long CHUNK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(15);
 
     @Reference
-    private transient ModelManager manager;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private transient volatile ModelLibrary library;
-    @Reference
-    private transient SharedCapacity sharedCapacity;
+    private transient ApiServices api;
 
-    private transient volatile WebConfig config;
-
-    /** Takes the settings; a change of them keeps the servlet registered (no request is cut, no 404 meanwhile). */
-    @Activate
-    @Modified
-    void configure(WebConfig config) {
-        this.config = config;
-    }
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -114,11 +95,11 @@ public class OllamaServlet extends HttpServlet {
     }
 
     private JsonObject body(HttpServletRequest request) throws IOException {
-        return ApiCalls.body(request, config.maxBodyBytes());
+        return api.body(request);
     }
 
     private ModelAccess access() {
-        return new ModelAccess(manager, library, config.allowModelPaths());
+        return api.access();
     }
 
     // --- models ---
@@ -198,7 +179,7 @@ public class OllamaServlet extends HttpServlet {
     /** The metadata of a model that is not loaded (read from its file, not loaded), or null when unreadable. */
     private ModelDescriptor describe(ModelAccess.Listed m) {
         try {
-            return manager.describe(m.path().toString());
+            return api.manager().describe(m.path().toString());
         } catch (TerroirException | IllegalArgumentException e) {
             LOG.log(System.Logger.Level.DEBUG, "cannot describe " + m.id() + ": " + e.getMessage());
             return null;
@@ -283,10 +264,10 @@ public class OllamaServlet extends HttpServlet {
             String reason = "load";
             if (call.unload()) {
                 access().describe(call.model()).map(ModelAccess.Listed::loaded)
-                        .ifPresent(info -> manager.unload(info.id()));
+                        .ifPresent(info -> api.manager().unload(info.id()));
                 reason = "unload";
             } else {
-                try (Capacity.Slot slot = sharedCapacity.get().acquire()) {
+                try (Capacity.Slot slot = api.slot()) {
                     access().forGeneration(call.model());
                 }
             }
@@ -303,7 +284,7 @@ public class OllamaServlet extends HttpServlet {
     }
 
     private void run(OllamaRequests.Call call, boolean chat, HttpServletResponse response) throws IOException {
-        try (Capacity.Slot slot = sharedCapacity.get().acquire()) {
+        try (Capacity.Slot slot = api.slot()) {
             long loadStart = System.nanoTime();
             LoadedModel model = access().forGeneration(call.model());
             long loadNanos = System.nanoTime() - loadStart;
@@ -323,7 +304,7 @@ public class OllamaServlet extends HttpServlet {
             });
             GenerationStats stats;
             boolean limited;
-            try (TimeLimit limit = TimeLimit.of(generation::cancel, config.maxGenerationSeconds())) {
+            try (TimeLimit limit = TimeLimit.of(generation::cancel, api.maxGenerationSeconds())) {
                 stats = OpenAiServlet.awaitWatching(generation, response);
                 limited = limit.reached();
             } catch (ApiError e) {
@@ -350,7 +331,7 @@ public class OllamaServlet extends HttpServlet {
         Generation generation = model.generate(request, OpenAiServlet.queueing(pieces));
         CompletableFuture<GenerationStats> result = generation.result();
         OutputStream out = null;
-        try (TimeLimit limit = TimeLimit.of(generation::cancel, config.maxGenerationSeconds())) {
+        try (TimeLimit limit = TimeLimit.of(generation::cancel, api.maxGenerationSeconds())) {
             response.setStatus(200);
             response.setContentType("application/x-ndjson");
             response.setCharacterEncoding("UTF-8");
@@ -473,7 +454,7 @@ public class OllamaServlet extends HttpServlet {
 
     private void embed(JsonObject body, HttpServletResponse response, boolean legacy) throws IOException {
         OllamaRequests.Embed call = OllamaRequests.embed(body, legacy);
-        try (Capacity.Slot slot = sharedCapacity.get().acquire()) {
+        try (Capacity.Slot slot = api.slot()) {
             long start = System.nanoTime();
             LoadedModel model = access().forEmbeddings(call.model());
             long loadNanos = System.nanoTime() - start;

@@ -22,31 +22,25 @@ import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
-import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 import org.terroir.api.ErrorKind;
 import org.terroir.api.TerroirException;
-import org.terroir.api.catalog.ModelLibrary;
 import org.terroir.api.inference.ChatMessage;
 import org.terroir.api.inference.Generation;
 import org.terroir.api.inference.GenerationRequest;
 import org.terroir.api.inference.GenerationStats;
 import org.terroir.api.inference.LoadedModel;
-import org.terroir.api.inference.ModelManager;
 import org.terroir.api.inference.TokenListener;
 import org.terroir.api.inference.ToolCall;
 import org.terroir.web.internal.Json;
 import org.terroir.web.internal.Texts;
-import org.terroir.web.internal.WebConfig;
 import org.terroir.web.internal.http.ApiError;
 import org.terroir.web.internal.http.Capacity;
 import org.terroir.web.internal.http.ErrorKinds;
-import org.terroir.web.internal.http.SharedCapacity;
 import org.terroir.web.internal.http.Sse;
 import org.terroir.web.internal.http.TimeLimit;
 
@@ -58,7 +52,7 @@ import com.google.gson.JsonObject;
  * Generation runs on the backend's thread and hands its text over a queue; this thread writes it, so that a client that
  * went away is noticed at the next write and its generation cancelled.
  */
-@Component(service = Servlet.class, configurationPid = WebConfig.PID)
+@Component(service = Servlet.class)
 @HttpWhiteboardServletPattern("/v1/*")
 public class OpenAiServlet extends HttpServlet {
     /** The shortest time between two streamed chunks (people read no faster; clients don't mind bigger chunks). */
@@ -71,12 +65,8 @@ public class OpenAiServlet extends HttpServlet {
     private static final long PROBE_MILLIS = 1000;
 
     @Reference
-    private transient ModelManager manager;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private transient volatile ModelLibrary library;
+    private transient ApiServices api;
 
-    @Reference
-    private transient SharedCapacity sharedCapacity;
     /** Collections of documents for {@code terroir_collection} and {@code /v1/terroir/documents}; optional. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private transient volatile org.terroir.api.chat.ChatDocuments chatDocuments;
@@ -87,14 +77,6 @@ public class OpenAiServlet extends HttpServlet {
     /** The reader's language of the request being served (for the documents extension's texts). */
     private static final ThreadLocal<java.util.Locale> READER = new ThreadLocal<>();
 
-    private transient volatile WebConfig config;
-
-    /** Takes the settings; a change of them keeps the servlet registered (no request is cut, no 404 meanwhile). */
-    @Activate
-    @Modified
-    void configure(WebConfig config) {
-        this.config = config;
-    }
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -102,7 +84,7 @@ public class OpenAiServlet extends HttpServlet {
         ApiCalls.serve(request, response, ApiError::body, () -> {
             switch (request.getMethod() + " " + path) {
                 case "GET /models" -> writeJson(response, models());
-                case "GET /health" -> HealthServlet.answer(manager, response);
+                case "GET /health" -> HealthServlet.answer(api.manager(), response);
                 case "POST /chat/completions" -> {
                     JsonObject body = body(request);
                     Requests.Completion call = Requests.chat(body);
@@ -139,7 +121,7 @@ public class OpenAiServlet extends HttpServlet {
 
     /** The body as a JSON object (its type was checked by the guard: JSON only). */
     private JsonObject body(HttpServletRequest request) throws IOException {
-        return ApiCalls.body(request, config.maxBodyBytes());
+        return api.body(request);
     }
 
     /** Every model under its stable id (see {@link ModelAccess#list()}). */
@@ -158,7 +140,7 @@ public class OpenAiServlet extends HttpServlet {
     }
 
     private void complete(Requests.Completion call, boolean chat, HttpServletResponse response) throws IOException {
-        try (Capacity.Slot slot = sharedCapacity.get().acquire()) {
+        try (Capacity.Slot slot = api.slot()) {
             LoadedModel model = access().forGeneration(call.model());
             String collection = chat ? COLLECTION.get() : null;
             if (collection != null) {
@@ -188,7 +170,7 @@ public class OpenAiServlet extends HttpServlet {
                 });
                 GenerationStats stats;
                 String finish;
-                try (TimeLimit limit = TimeLimit.of(generation::cancel, config.maxGenerationSeconds())) {
+                try (TimeLimit limit = TimeLimit.of(generation::cancel, api.maxGenerationSeconds())) {
                     stats = awaitWatching(generation, response);
                     finish = limit.reached() ? "length" : Responses.finishReason(stats.finishReason());
                 } catch (ApiError e) {
@@ -284,7 +266,7 @@ public class OpenAiServlet extends HttpServlet {
         int toolIndex = 0;
         CompletableFuture<GenerationStats> result = generation.result();
         Sse sse = null;
-        try (TimeLimit limit = TimeLimit.of(generation::cancel, config.maxGenerationSeconds())) {
+        try (TimeLimit limit = TimeLimit.of(generation::cancel, api.maxGenerationSeconds())) {
             sse = new Sse(response);
             if (chat) {
                 sse.data(chunk(id, created, call, new Responses.Delta("assistant", ""), null, null));
@@ -467,7 +449,7 @@ public class OpenAiServlet extends HttpServlet {
     }
 
     private void embeddings(Requests.Embedding call, HttpServletResponse response) throws IOException {
-        try (Capacity.Slot slot = sharedCapacity.get().acquire()) {
+        try (Capacity.Slot slot = api.slot()) {
             ApiCalls.Embedded embedded = ApiCalls.embed(access().forEmbeddings(call.model()), call.input());
             List<float[]> vectors = embedded.vectors();
             int tokens = embedded.tokens();
@@ -489,7 +471,7 @@ public class OpenAiServlet extends HttpServlet {
     }
 
     private ModelAccess access() {
-        return new ModelAccess(manager, library, config.allowModelPaths());
+        return api.access();
     }
 
     private static JsonObject withCitations(Object completion, List<org.terroir.api.chat.Citation> cited) {

@@ -12,31 +12,23 @@ import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
-import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
-import org.terroir.api.catalog.ModelLibrary;
 import org.terroir.api.inference.ChatMessage;
 import org.terroir.api.inference.FinishReason;
 import org.terroir.api.inference.GenerationRequest;
 import org.terroir.api.inference.GenerationStats;
 import org.terroir.api.inference.LoadedModel;
-import org.terroir.api.inference.ModelManager;
 import org.terroir.api.inference.ToolCall;
 import org.terroir.web.internal.Json;
 import org.terroir.web.internal.Texts;
-import org.terroir.web.internal.WebConfig;
 import org.terroir.web.internal.http.ApiError;
 import org.terroir.web.internal.http.Capacity;
-import org.terroir.web.internal.http.SharedCapacity;
 import org.terroir.web.internal.http.Sse;
 import org.terroir.web.internal.openai.ApiCalls;
+import org.terroir.web.internal.openai.ApiServices;
 import org.terroir.web.internal.openai.Fields;
-import org.terroir.web.internal.openai.ModelAccess;
 import org.terroir.web.internal.openai.OpenAiServlet;
 import org.terroir.web.internal.openai.Responses;
 import org.terroir.web.internal.openai.Streaming;
@@ -52,28 +44,16 @@ import com.google.gson.JsonObject;
  * {@value ResponseStore#CAPACITY}, least recently used first out, {@code store:false} keeps none). Errors are
  * OpenAI's error object, as for the rest of /v1.
  */
-@Component(service = Servlet.class, configurationPid = WebConfig.PID)
+@Component(service = Servlet.class)
 @HttpWhiteboardServletPattern({ "/v1/responses", "/v1/responses/*" })
 public class ResponsesServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final System.Logger LOG = System.getLogger(ResponsesServlet.class.getName());
 
     @Reference
-    private transient ModelManager manager;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private transient volatile ModelLibrary library;
-    @Reference
-    private transient SharedCapacity sharedCapacity;
+    private transient ApiServices api;
 
-    private transient volatile WebConfig config;
     private final transient ResponseStore store = new ResponseStore();
-
-    /** Takes the settings; a change of them keeps the servlet registered (no request is cut, no 404 meanwhile). */
-    @Activate
-    @Modified
-    void configure(WebConfig config) {
-        this.config = config;
-    }
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -115,7 +95,7 @@ public class ResponsesServlet extends HttpServlet {
     }
 
     private JsonObject body(HttpServletRequest request) throws IOException {
-        return ApiCalls.body(request, config.maxBodyBytes());
+        return api.body(request);
     }
 
     private void create(ResponsesRequests.Call call, HttpServletResponse response) throws IOException {
@@ -131,8 +111,8 @@ public class ResponsesServlet extends HttpServlet {
             messages.add(ChatMessage.system(call.instructions()));
         }
         messages.addAll(history);
-        try (Capacity.Slot slot = sharedCapacity.get().acquire()) {
-            LoadedModel model = new ModelAccess(manager, library, config.allowModelPaths()).forGeneration(call.model());
+        try (Capacity.Slot slot = api.slot()) {
+            LoadedModel model = api.access().forGeneration(call.model());
             int promptTokens = OpenAiServlet.promptTokens(model, messages, null);
             if (promptTokens >= model.contextLength()) {
                 throw OpenAiServlet.contextExceeded(promptTokens, model.contextLength());
@@ -151,7 +131,7 @@ public class ResponsesServlet extends HttpServlet {
             }
             Streaming.Outcome outcome;
             try {
-                outcome = Streaming.await(model, request, config.maxGenerationSeconds(), response);
+                outcome = Streaming.await(model, request, api.maxGenerationSeconds(), response);
             } catch (ApiError e) {
                 if (!response.isCommitted()) {
                     throw e;
@@ -188,7 +168,7 @@ public class ResponsesServlet extends HttpServlet {
             JsonArray output = new JsonArray();
             List<ToolCall> calls = new ArrayList<>();
             int[] textIndex = { -1 };
-            Streaming.Outcome outcome = Streaming.run(model, request, config.maxGenerationSeconds(),
+            Streaming.Outcome outcome = Streaming.run(model, request, api.maxGenerationSeconds(),
                     new Streaming.Events() {
                         @Override
                         public void started() throws IOException {
