@@ -468,9 +468,25 @@
     ps.replaceChildren(el('option', { value: '', text: t('none') }), ...[...byCategory.entries()].map(([g, list]) =>
       (g ? el('optgroup', { label: g }, list.map(option)) : list.map(option))).flat());
     ps.value = pv;
-    renderConversations(convs);
+    await listConversations(convs);
     if (state.conv && convs.some((c) => c.id === state.conv)) await openConversation(state.conv);
   });
+  // The conversations as the search box asks for them (its words in a title or in a message); only the latest call
+  // draws, so that an answer arriving late (a search typed letter by letter) never replaces a newer one.
+  let listSeq = 0;
+  async function listConversations(convs) {
+    const seq = ++listSeq;
+    const q = $('#conv-search').value.trim();
+    let shown = convs || await api('conversations');
+    if (q) {
+      const ids = new Set((await api('search?q=' + encodeURIComponent(q))).map((h) => h.conversationId));
+      const words = q.toLowerCase();
+      shown = shown.filter((c) => ids.has(c.id) || (c.title || '').toLowerCase().includes(words));
+    }
+    if (seq !== listSeq) return;
+    renderConversations(shown);
+    if (q && !shown.length) $('#conv-list').append(el('li', { text: t('noHits') }));
+  }
   function renderConversations(convs) {
     $('#conv-list').replaceChildren(...convs.map((c) => el('li', { tabindex: '0', 'data-id': c.id, class: c.id === state.conv ? 'current' : '',
       onclick: () => openConversation(c.id), onkeydown: (e) => { if (e.key === 'Enter') openConversation(c.id); } },
@@ -672,7 +688,7 @@
       if (replaced) replaced.hidden = false; // the answer asked again failed: the previous one stays
     } finally {
       state.turn = null; $('#stop').disabled = true; $('#send').disabled = false; $('#prompt').focus();
-      api('conversations').then(renderConversations).catch(() => {});
+      listConversations().catch(() => {});
       if (state.conv) api('conversations/' + state.conv).then((c) => showConversationEnergy(c.energy)).catch(() => {});
       loadEnergy().catch(() => {});
     }
@@ -686,17 +702,7 @@
   }
   $('#export-md').addEventListener('click', guard(() => exportConv('md')));
   $('#export-json').addEventListener('click', guard(() => exportConv('json')));
-  $('#conv-search').addEventListener('input', guard(async () => {
-    const q = $('#conv-search').value.trim();
-    if (!q) { renderConversations(await api('conversations')); return; }
-    const hits = await api('search?q=' + encodeURIComponent(q));
-    const all = await api('conversations');
-    const ids = new Set(hits.map((h) => h.conversationId));
-    const words = q.toLowerCase();
-    const found = all.filter((c) => ids.has(c.id) || (c.title || '').toLowerCase().includes(words));
-    renderConversations(found);
-    if (!found.length) $('#conv-list').append(el('li', { text: t('noHits') }));
-  }));
+  $('#conv-search').addEventListener('input', guard(() => listConversations()));
   $('#send-form').addEventListener('submit', (e) => { e.preventDefault(); send(); });
   $('#prompt').addEventListener('keydown', (e) => { if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); send(); } });
   $('#stop').addEventListener('click', guard(async () => { if (state.conv) await api('conversations/' + state.conv + '/stop', {}); }));

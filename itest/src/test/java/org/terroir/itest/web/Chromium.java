@@ -79,4 +79,36 @@ final class Chromium {
             }
         });
     }
+
+    /**
+     * What {@code reading} finds in the page once it finds something (not {@code null} nor {@code false}), read
+     * again when the page re-drew what it was reading (the page re-draws its lists after every answer).
+     */
+    static <T> T read(org.openqa.selenium.support.ui.WebDriverWait wait,
+            java.util.function.Function<org.openqa.selenium.WebDriver, T> reading) {
+        return wait.until(d -> {
+            try {
+                return reading.apply(d);
+            } catch (org.openqa.selenium.StaleElementReferenceException
+                    | org.openqa.selenium.NoSuchElementException | IndexOutOfBoundsException e) {
+                return null;
+            }
+        });
+    }
+
+    /** The id of the conversation the page shows as the current one. */
+    static String currentConversation(org.openqa.selenium.support.ui.WebDriverWait wait) {
+        return read(wait, d -> d.findElement(org.openqa.selenium.By.cssSelector("#conv-list li.current"))
+                .getAttribute("data-id"));
+    }
+
+    /**
+     * Waits until the page, just reloaded, has reopened the conversation it remembers ({@code id}) and drawn its
+     * messages, {@code text} among them, its last answer done: then nothing more re-draws it.
+     */
+    static void awaitReopened(org.openqa.selenium.support.ui.WebDriverWait wait, String id, String text) {
+        read(wait, d -> !d.findElements(org.openqa.selenium.By.cssSelector("#conv-list li.current[data-id='" + id
+                + "']")).isEmpty() && d.findElement(org.openqa.selenium.By.id("messages")).getText().contains(text)
+                && !d.findElements(org.openqa.selenium.By.cssSelector("#messages li.msg.assistant.done")).isEmpty());
+    }
 }

@@ -189,11 +189,14 @@ class EnergyIT {
                     org.openqa.selenium.By.cssSelector("#model-select option[value='" + modelId + "']")));
             new org.openqa.selenium.support.ui.Select(driver.findElement(org.openqa.selenium.By.id("lang")))
                     .selectByValue("fr");
-            new org.openqa.selenium.support.ui.Select(driver.findElement(org.openqa.selenium.By.id("model-select")))
-                    .selectByValue(modelId);
+            // the language drawn, the page lists the models again: the pick is made on the list drawn last
+            Chromium.read(wait, d -> {
+                new org.openqa.selenium.support.ui.Select(d.findElement(org.openqa.selenium.By.id("model-select")))
+                        .selectByValue(modelId);
+                return modelId.equals(d.findElement(org.openqa.selenium.By.id("model-select")).getAttribute("value"));
+            });
             driver.findElement(org.openqa.selenium.By.id("new-conv")).click();
-            wait.until(org.openqa.selenium.support.ui.ExpectedConditions.presenceOfElementLocated(
-                    org.openqa.selenium.By.cssSelector("#conv-list li.current")));
+            Chromium.currentConversation(wait);
             org.openqa.selenium.WebElement prompt = driver.findElement(org.openqa.selenium.By.id("prompt"));
             prompt.sendKeys("Bonjour !");
             prompt.sendKeys(org.openqa.selenium.Keys.ENTER);
@@ -207,12 +210,17 @@ class EnergyIT {
                             + "\\(France\\) · 1 réponse")));
             wait.until(org.openqa.selenium.support.ui.ExpectedConditions.textToBePresentInElementLocated(
                     org.openqa.selenium.By.id("energy"), "Aujourd’hui : ≈"));
-            assertEquals(31, driver.findElements(org.openqa.selenium.By.cssSelector("#energy svg.energy-chart rect"))
-                    .size(), "a bar per day of the last 31");
-            org.openqa.selenium.WebElement today = driver.findElements(org.openqa.selenium.By.cssSelector(
-                    "#energy svg.energy-chart rect")).get(30);
-            assertTrue(Double.parseDouble(today.getAttribute("height")) > 0, "today's bar is drawn");
-            driver.findElements(org.openqa.selenium.By.cssSelector("#energy button")).get(1).click();
+            // the chart is drawn again once the answer is counted: today's bar is read on the one drawn last
+            List<String> bars = Chromium.read(wait, d -> {
+                List<String> heights = d.findElements(org.openqa.selenium.By.cssSelector(
+                        "#energy svg.energy-chart rect")).stream().map(r -> r.getAttribute("height")).toList();
+                return heights.size() == 31 && Double.parseDouble(heights.get(30)) > 0 ? heights : null;
+            });
+            assertEquals(31, bars.size(), "a bar per day of the last 31, today's drawn");
+            Chromium.read(wait, d -> {
+                d.findElements(org.openqa.selenium.By.cssSelector("#energy button")).get(1).click();
+                return true;
+            });
             wait.until(d -> d.findElements(org.openqa.selenium.By.cssSelector("#energy svg.energy-chart rect"))
                     .size() == 12);
 

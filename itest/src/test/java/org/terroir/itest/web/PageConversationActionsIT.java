@@ -60,8 +60,7 @@ class PageConversationActionsIT {
                 prompt.sendKeys(Keys.ENTER);
                 wait.until(ExpectedConditions.presenceOfElementLocated(
                         By.cssSelector("#messages li.msg.assistant.done .regenerate")));
-                String id = wait.until(ExpectedConditions.presenceOfElementLocated(
-                        By.cssSelector("#conv-list li.current"))).getAttribute("data-id");
+                String id = Chromium.currentConversation(wait);
                 assertEquals(List.of("user", "assistant"), roles(web, id));
 
                 // ask again: the new answer takes the place of the previous one

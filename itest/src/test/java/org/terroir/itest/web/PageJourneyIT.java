@@ -82,10 +82,11 @@ class PageJourneyIT {
         Files.createDirectories(shots);
         Path home = dir.resolve("home");
         Files.createDirectories(home.resolve("conf"));
-        int dead;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            dead = s.getLocalPort(); // closed again: nothing listens there
-        }
+        // a port held (bound, never listening) for the whole test: connections are refused, and neither the web
+        // server nor the browser's driver can be given it meanwhile
+        java.net.Socket held = new java.net.Socket();
+        held.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+        int dead = held.getLocalPort();
         Files.writeString(home.resolve("conf/org.terroir.catalog.cfg"), "endpoint=http://127.0.0.1:" + dead + "\n");
         Path tiny = dir.resolve("mon-modele.gguf");
         TinyLlama.unitTest().build().write(tiny);
@@ -109,6 +110,7 @@ class PageJourneyIT {
         } finally {
             driver.quit();
             web.close();
+            held.close();
         }
     }
 
@@ -191,10 +193,11 @@ class PageJourneyIT {
             String stats = answer.getText();
             assertTrue(stats.contains(fr ? "jetons" : "tokens"), stats);
             assertFalse(stats.matches(".*\\b(STOP|LENGTH|CANCELLED)\\b.*"), "no raw finish reason: " + stats);
-            WebElement current = wait.until(ExpectedConditions.presenceOfElementLocated(
-                    By.cssSelector("#conv-list li.current")));
-            String conversation = current.getAttribute("data-id");
-            assertTrue(current.getText().startsWith(question.substring(0, 10)), current.getText());
+            // the list is drawn again once the answer is kept: the current item then has the question as its title
+            String conversation = Chromium.read(wait, d -> {
+                WebElement current = d.findElement(By.cssSelector("#conv-list li.current"));
+                return current.getText().startsWith(question.substring(0, 10)) ? current.getAttribute("data-id") : null;
+            });
             if (fr) {
                 String system = driver.findElement(By.cssSelector("#messages li.msg.system")).getText();
                 assertFalse(system.contains("You are"), "the preset's system prompt in the page's language: " + system);
@@ -226,9 +229,7 @@ class PageJourneyIT {
 
             // Reload: the conversation and its history are there.
             driver.navigate().refresh();
-            By conv = By.cssSelector("#conv-list li[data-id='" + conversation + "']");
-            wait.until(ExpectedConditions.elementToBeClickable(conv)).click();
-            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("messages"), question));
+            Chromium.awaitReopened(wait, conversation, question);
             assertEquals(1, driver.findElements(By.cssSelector("#messages li.msg.assistant .content")).size());
             shot(driver, shots, "07-history");
 
@@ -244,9 +245,7 @@ class PageJourneyIT {
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"),
                     fr ? "Enregistré" : "Saved"));
             driver.navigate().refresh();
-            wait.until(ExpectedConditions.elementToBeClickable(conv)).click();
-            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("messages"),
-                    fr ? "Réponds en français." : "Answer in English."));
+            Chromium.awaitReopened(wait, conversation, fr ? "Réponds en français." : "Answer in English.");
             wait.until(d -> !d.findElement(By.id("temperature")).getAttribute("value").isEmpty());
             assertEquals(0.3, Double.parseDouble(driver.findElement(By.id("temperature")).getAttribute("value")), 1e-3,
                     "the temperature is kept");

@@ -181,10 +181,10 @@ class PagePresetsIT {
             driver.findElement(card).findElement(By.cssSelector("button.use")).click();
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("view-chat")));
             wait.until(d -> id.equals(d.findElement(By.id("preset-select")).getAttribute("value")));
-            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#conv-list li.current")));
-            assertEquals(fr ? "Tract sur la fête de quartier" : "Leaflet about the street party",
-                    driver.findElement(By.id("prompt")).getAttribute("value"));
-            String conversation = driver.findElement(By.cssSelector("#conv-list li.current")).getAttribute("data-id");
+            String opening = fr ? "Tract sur la fête de quartier" : "Leaflet about the street party";
+            // the page opens the new conversation, then puts the preset's first message in the box
+            wait.until(d -> opening.equals(d.findElement(By.id("prompt")).getAttribute("value")));
+            String conversation = Chromium.currentConversation(wait);
             JsonObject conv = JsonParser.parseString(web.get("/api/conversations/" + conversation).body())
                     .getAsJsonObject().getAsJsonObject("conversation");
             assertEquals(id, conv.get("presetId").getAsString());
@@ -203,9 +203,9 @@ class PagePresetsIT {
             driver.findElement(By.cssSelector(".tips li[data-preset='minutes'] button.try")).click();
             wait.until(d -> "minutes".equals(d.findElement(By.id("preset-select")).getAttribute("value")));
             wait.until(d -> d.findElements(By.cssSelector("#conv-list li")).size() == before + 1);
-            assertTrue(driver.findElement(By.id("prompt")).getAttribute("value")
+            wait.until(d -> d.findElement(By.id("prompt")).getAttribute("value")
                     .contains(fr ? "Fais le compte rendu" : "Write the minutes"));
-            String minutes = wait.until(d -> d.findElement(By.cssSelector("#conv-list li.current"))).getAttribute("data-id");
+            String minutes = Chromium.currentConversation(wait);
             JsonObject m = JsonParser.parseString(web.get("/api/conversations/" + minutes).body()).getAsJsonObject()
                     .getAsJsonObject("conversation");
             assertEquals("minutes", m.get("presetId").getAsString());

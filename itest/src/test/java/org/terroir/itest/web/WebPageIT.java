@@ -233,9 +233,7 @@ class WebPageIT {
             driver.findElement(By.id("tab-chat")).click();
             wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#model-select option")));
             driver.findElement(By.id("new-conv")).click();
-            WebElement current = wait.until(ExpectedConditions.presenceOfElementLocated(
-                    By.cssSelector("#conv-list li.current")));
-            String conversation = current.getAttribute("data-id");
+            String conversation = Chromium.currentConversation(wait);
 
             WebElement prompt = driver.findElement(By.id("prompt"));
             prompt.sendKeys("Bonjour, qui es-tu ?");
@@ -247,24 +245,21 @@ class WebPageIT {
             String answered = answer.findElement(By.cssSelector(".content")).getText();
 
             driver.navigate().refresh();
-            By item = By.cssSelector("#conv-list li[data-id='" + conversation + "']");
-            wait.until(ExpectedConditions.elementToBeClickable(item)).click();
-            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("messages"), "Bonjour, qui es-tu ?"));
-            List<WebElement> answers = driver.findElements(By.cssSelector("#messages li.msg.assistant .content"));
-            assertEquals(1, answers.size());
-            assertEquals(answered, answers.get(0).getText(), "the history holds the streamed answer");
+            Chromium.awaitReopened(wait, conversation, "Bonjour, qui es-tu ?");
+            List<String> answers = Chromium.read(wait, d -> d.findElements(
+                    By.cssSelector("#messages li.msg.assistant .content")).stream().map(WebElement::getText).toList());
+            assertEquals(List.of(answered), answers, "the history holds the streamed answer");
 
             // Ask again: a new answer takes the old one's place, the question is not repeated, and it is kept so.
             WebElement old = driver.findElement(By.cssSelector("#messages li.msg.assistant"));
-            wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#messages li.msg.assistant button.regenerate")))
-                    .click();
+            Chromium.click(wait, By.cssSelector("#messages li.msg.assistant button.regenerate"));
             wait.until(ExpectedConditions.stalenessOf(old));
-            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#messages li.msg.assistant.done .stats")));
+            // the old answer stays, hidden, until the new one is done
+            wait.until(d -> d.findElements(By.cssSelector("#messages li.msg.assistant")).size() == 1
+                    && !d.findElements(By.cssSelector("#messages li.msg.assistant.done .stats")).isEmpty());
             assertEquals(1, driver.findElements(By.cssSelector("#messages li.msg.user")).size());
-            assertEquals(1, driver.findElements(By.cssSelector("#messages li.msg.assistant")).size());
             driver.navigate().refresh();
-            wait.until(ExpectedConditions.elementToBeClickable(item)).click();
-            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("messages"), "Bonjour, qui es-tu ?"));
+            Chromium.awaitReopened(wait, conversation, "Bonjour, qui es-tu ?");
             assertEquals(1, driver.findElements(By.cssSelector("#messages li.msg.user")).size(), "kept after a reload");
             assertEquals(1, driver.findElements(By.cssSelector("#messages li.msg.assistant")).size(), "kept after a reload");
 
