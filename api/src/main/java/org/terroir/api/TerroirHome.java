@@ -65,6 +65,31 @@ public final class TerroirHome {
     }
 
     /**
+     * Writes a file readable by this account only ({@code 0600} from its first byte), whole or not at all: the text
+     * goes to a temporary file beside it that is then moved into place (atomically where the file system can), so
+     * that a crash or a full disk never leaves half a file, and a reader sees the old file or the new one. Missing
+     * folders are made private ({@code 0700}).
+     *
+     * @since 1.4
+     */
+    public static void writePrivate(Path file, String text) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        createPrivateDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp", privateFile());
+        try {
+            Files.writeString(tmp, text, java.nio.charset.StandardCharsets.UTF_8);
+            try {
+                Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
      * Makes a file ({@code 0600}) or folder ({@code 0700}) readable by this account only; returns whether its
      * permissions changed. Symbolic links are left alone.
      */

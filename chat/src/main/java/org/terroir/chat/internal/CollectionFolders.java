@@ -2,7 +2,6 @@ package org.terroir.chat.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -222,13 +221,10 @@ final class CollectionFolders {
         Properties p = new Properties();
         p.putAll(manifest);
         Path f = dir.resolve(MANIFEST);
-        Path tmp = dir.resolve(MANIFEST + ".tmp");
         try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                p.store(out, "what Terroir indexed of this folder: size:mtime:sha256");
-            }
-            TerroirHome.makePrivate(tmp);
-            Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            java.io.StringWriter text = new java.io.StringWriter();
+            p.store(text, "what Terroir indexed of this folder: size:mtime:sha256");
+            TerroirHome.writePrivate(f, text.toString());
         } catch (IOException e) {
             throw new TerroirException(ErrorKind.INTERNAL, "chat.collection.io",
                     Messages.get("chat.collection.io", f, e.getMessage()), e);

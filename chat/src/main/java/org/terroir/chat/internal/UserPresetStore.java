@@ -2,11 +2,9 @@ package org.terroir.chat.internal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -432,26 +430,9 @@ public class UserPresetStore implements PresetStore, PresetProvider {
     // ---- files
 
     private void write(Preset p, Locale locale) {
-        Path tmp = null;
         try {
-            TerroirHome.createPrivateDirectories(dir);
-            Path target = dir.resolve(p.id() + ".json");
-            tmp = Files.createTempFile(dir, ".preset-", ".tmp", TerroirHome.privateFile());
-            Files.writeString(tmp, GSON.toJson(json(p)) + "\n", StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            TerroirHome.makePrivate(target);
+            TerroirHome.writePrivate(dir.resolve(p.id() + ".json"), GSON.toJson(json(p)) + "\n");
         } catch (IOException e) {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the first failure is the one to report
-                }
-            }
             throw new TerroirException(ErrorKind.INTERNAL, "preset.io", text(locale, "preset.io", e.getMessage()), e);
         }
     }

@@ -2,10 +2,8 @@ package org.terroir.backend.remote.internal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,7 +69,7 @@ final class ServerStore {
             if (key == null || key.isBlank()) {
                 Files.deleteIfExists(keyFile(server.name()));
             } else {
-                writePrivate(keyFile(server.name()), key.strip());
+                TerroirHome.writePrivate(keyFile(server.name()), key.strip());
             }
             servers.put(server.name(), server);
             save();
@@ -121,22 +119,6 @@ final class ServerStore {
     }
 
     private void save() throws IOException {
-        writePrivate(file, GSON.toJson(new ArrayList<>(servers.values())));
-    }
-
-    private static void writePrivate(Path target, String text) throws IOException {
-        TerroirHome.createPrivateDirectories(target.getParent());
-        Path tmp = Files.createTempFile(target.getParent(), ".remote-", ".tmp", TerroirHome.privateFile());
-        try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            TerroirHome.makePrivate(tmp);
-            try {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        TerroirHome.writePrivate(file, GSON.toJson(new ArrayList<>(servers.values())));
     }
 }

@@ -29,12 +29,7 @@ record Sidecar(String repo, String file, long size, String sha256, String etag, 
     }
 
     void write(Path path) throws IOException {
-        Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        Files.createFile(tmp, org.terroir.api.TerroirHome.privateFile());
-        Files.writeString(tmp, GSON.toJson(this), StandardCharsets.UTF_8);
-        Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        org.terroir.api.TerroirHome.writePrivate(path, GSON.toJson(this));
     }
 
     /** The same version of the same file: same size and the same checksum, or failing that the same entity tag. */

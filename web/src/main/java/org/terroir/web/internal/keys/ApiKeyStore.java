@@ -3,10 +3,8 @@ package org.terroir.web.internal.keys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -169,17 +167,8 @@ public final class ApiKeyStore {
 
     private void write(List<StoredKey> next) {
         try {
-            TerroirHome.createPrivateDirectories(file.getParent());
-            Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.deleteIfExists(temp);
             // Hashes only, but this account's only (0600) from the first byte.
-            Files.createFile(temp, TerroirHome.privateFile());
-            Files.writeString(temp, GSON.toJson(next), StandardCharsets.UTF_8);
-            try {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            TerroirHome.writePrivate(file, GSON.toJson(next));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -3,10 +3,8 @@ package org.terroir.web.internal.keys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -134,16 +132,7 @@ final class UsageStore {
 
     private void write() {
         try {
-            TerroirHome.createPrivateDirectories(file.getParent());
-            Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.deleteIfExists(temp);
-            Files.createFile(temp, TerroirHome.privateFile());
-            Files.writeString(temp, GSON.toJson(entries), StandardCharsets.UTF_8);
-            try {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            TerroirHome.writePrivate(file, GSON.toJson(entries));
             dirty = false;
             lastWrite = clock.millis();
         } catch (IOException e) {
