@@ -32,6 +32,9 @@ import org.terroir.api.inference.ToolDefinition;
 import org.terroir.api.inference.TokenListener;
 import org.terroir.backend.llamacpp.protocol.Message;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+
 /**
  * A model loaded in its own worker process. Requests become messages; replies come back on the connection's
  * reader thread and complete the matching job. When the process ends, every job still open fails with the
@@ -246,26 +249,30 @@ final class LlamaCppModel implements LoadedModel, WorkerProcess.Listener {
                 throw new GenerationException(ErrorKind.BAD_REQUEST, "llamacpp.request.system",
                         Messages.get("request.system"));
             }
-            StringBuilder calls = new StringBuilder();
+            // the worker reads these with Gson: each call's arguments and each tool's parameters as JSON text
+            JsonArray calls = new JsonArray();
             for (ToolCall call : m.toolCalls()) {
-                calls.append(calls.length() == 0 ? "[" : ",").append("{\"id\":").append(json(call.id()))
-                        .append(",\"name\":").append(json(call.name())).append(",\"arguments\":")
-                        .append(json(call.argumentsJson())).append('}');
+                JsonObject c = new JsonObject();
+                c.addProperty("id", call.id());
+                c.addProperty("name", call.name());
+                c.addProperty("arguments", call.argumentsJson());
+                calls.add(c);
             }
-            turns.add(new Message.Turn(m.role().wireName(), m.content(), calls.length() == 0 ? "" : calls + "]",
+            turns.add(new Message.Turn(m.role().wireName(), m.content(), calls.isEmpty() ? "" : calls.toString(),
                     m.toolCallId() == null ? "" : m.toolCallId()));
         }
-        StringBuilder tools = new StringBuilder();
+        JsonArray tools = new JsonArray();
         ToolChoice choice = request.toolChoice();
         if (choice.mode() != ToolChoice.Mode.NONE) {
             for (ToolDefinition tool : request.tools()) {
-                tools.append(tools.length() == 0 ? "[" : ",").append("{\"name\":").append(json(tool.name()))
-                        .append(",\"description\":").append(json(tool.description() == null ? ""
-                                : tool.description())).append(",\"parameters\":")
-                        .append(json(tool.parametersJson())).append('}');
+                JsonObject t = new JsonObject();
+                t.addProperty("name", tool.name());
+                t.addProperty("description", tool.description() == null ? "" : tool.description());
+                t.addProperty("parameters", tool.parametersJson());
+                tools.add(t);
             }
         }
-        String toolsJson = tools.length() == 0 ? "" : tools + "]";
+        String toolsJson = tools.isEmpty() ? "" : tools.toString();
         String toolChoice = switch (choice.mode()) {
             case REQUIRED -> "required";
             case FUNCTION -> "function:" + choice.function();
@@ -297,28 +304,6 @@ final class LlamaCppModel implements LoadedModel, WorkerProcess.Listener {
             throw new GenerationException(ErrorKind.BAD_REQUEST, "llamacpp.request.penalty",
                     Messages.get("request.penalty", name, "-2", "2", String.valueOf(value)));
         }
-    }
-
-    /** A JSON string literal (the platform side has no JSON library; the worker parses these with Gson). */
-    static String json(String text) {
-        StringBuilder out = new StringBuilder("\"");
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"': out.append("\\\""); break;
-                case '\\': out.append("\\\\"); break;
-                case '\n': out.append("\\n"); break;
-                case '\r': out.append("\\r"); break;
-                case '\t': out.append("\\t"); break;
-                default:
-                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-            }
-        }
-        return out.append('"').toString();
     }
 
     private static void check(boolean ok, String name, Object value) {
