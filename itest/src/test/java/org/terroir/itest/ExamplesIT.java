@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -41,7 +40,7 @@ class ExamplesIT {
         Path jar = build("echo-backend");
         try (PlatformFixture fixture = PlatformFixture.start(dir.resolve("home"))) {
             Path deployed = Files.copy(jar, fixture.home.resolve("plugins").resolve(jar.getFileName()));
-            assertTrue(waitFor(() -> hasBackend(fixture, "rules")), "the example's backend registers");
+            assertTrue(Await.until(() -> hasBackend(fixture, "rules")), "the example's backend registers");
             assertTrue(fixture.shell("backends").out().contains("rules"), "and the shell lists it");
 
             Path model = dir.resolve("greeter.rules");
@@ -64,8 +63,8 @@ class ExamplesIT {
                     fixture.models().loaded().toString());
 
             Files.delete(deployed);
-            assertTrue(waitFor(() -> !hasBackend(fixture, "rules")), "removing the jar unregisters the backend");
-            assertTrue(waitFor(() -> fixture.models().loaded().isEmpty()), "its model is unloaded");
+            assertTrue(Await.until(() -> !hasBackend(fixture, "rules")), "removing the jar unregisters the backend");
+            assertTrue(Await.until(() -> fixture.models().loaded().isEmpty()), "its model is unloaded");
             assertTrue(hasBackend(fixture, "llamacpp"), "the built-in backends stay");
             assertTrue(!fixture.shell("backends").out().contains("rules"), "the shell no longer lists it");
         }
@@ -77,7 +76,7 @@ class ExamplesIT {
         try (PlatformFixture fixture = PlatformFixture.start(dir.resolve("home"))) {
             assertNotEquals(0, fixture.shell("proverb").status(), "no proverb command before the plugin");
             Path deployed = Files.copy(jar, fixture.home.resolve("plugins").resolve(jar.getFileName()));
-            assertTrue(waitFor(() -> fixture.shell("proverb 2").status() == 0), "the command arrives");
+            assertTrue(Await.until(() -> fixture.shell("proverb 2").status() == 0), "the command arrives");
             PlatformFixture.Result run = fixture.shell("proverb 2");
             assertEquals("The wine is drawn, it must be drunk.", run.out().strip());
             PlatformFixture.Result bad = fixture.shell("proverb 9");
@@ -85,15 +84,15 @@ class ExamplesIT {
             assertTrue(bad.err().contains("choose a number from 1 to 3"), bad.err());
 
             ChatService chat = chat(fixture);
-            assertTrue(waitFor(() -> haiku(chat, Locale.FRENCH) != null), "the preset arrives");
+            assertTrue(Await.until(() -> haiku(chat, Locale.FRENCH) != null), "the preset arrives");
             assertEquals("Haïku", haiku(chat, Locale.FRENCH).name());
             assertEquals("Haiku", haiku(chat, Locale.ENGLISH).name());
             assertTrue(chat.presets(Locale.ENGLISH).stream().anyMatch(p -> p.id().equals("assistant")),
                     "after the built-in ones");
 
             Files.delete(deployed);
-            assertTrue(waitFor(() -> haiku(chat, Locale.ENGLISH) == null), "the preset leaves with the jar");
-            assertTrue(waitFor(() -> fixture.shell("proverb").status() != 0), "and so does the command");
+            assertTrue(Await.until(() -> haiku(chat, Locale.ENGLISH) == null), "the preset leaves with the jar");
+            assertTrue(Await.until(() -> fixture.shell("proverb").status() != 0), "and so does the command");
         }
     }
 
@@ -161,16 +160,5 @@ class ExamplesIT {
                 }
             }
         }
-    }
-
-    private static boolean waitFor(BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < end) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(100);
-        }
-        return condition.getAsBoolean();
     }
 }

@@ -80,7 +80,7 @@ class FoundationIT {
         for (Bundle bundle : fixture.platform.context().getBundles()) {
             assertEquals(Bundle.ACTIVE, bundle.getState(), () -> bundle.getSymbolicName() + " is not active");
         }
-        assertTrue(waitFor(() -> fixture.models().backends().stream().anyMatch(b -> b.id().equals("llamacpp"))));
+        assertTrue(Await.until(() -> fixture.models().backends().stream().anyMatch(b -> b.id().equals("llamacpp"))));
     }
 
     @Test
@@ -199,13 +199,13 @@ class FoundationIT {
         TerroirException error = assertInstanceOf(TerroirException.class, failure.getCause());
         assertTrue(error.getMessage().contains("stopped"), error.getMessage());
         assertTrue(models.loaded().isEmpty(), "the manager forgets the models of a backend that left");
-        assertTrue(waitFor(() -> PlatformFixture.workers().isEmpty()), "its worker processes end");
+        assertTrue(Await.until(() -> PlatformFixture.workers().isEmpty()), "its worker processes end");
         TerroirException noBackend = assertThrows(TerroirException.class, () -> models.load(model.toString(), SMALL));
         assertTrue(noBackend.getMessage().contains("recognises"), noBackend.getMessage());
         assertEquals(0, fixture.shell("backends").status(), "the platform still serves");
 
         backend.start();
-        assertTrue(waitFor(() -> fixture.models().backends().stream().anyMatch(b -> b.id().equals("llamacpp"))));
+        assertTrue(Await.until(() -> fixture.models().backends().stream().anyMatch(b -> b.id().equals("llamacpp"))));
         LoadedModel again = fixture.models().load(model.toString(), SMALL);
         assertTrue(again.generate(GenerationRequest.completion("Hello", Sampling.greedy(4)), text -> { })
                 .await().generatedTokens() > 0);
@@ -219,7 +219,7 @@ class FoundationIT {
         backend.update();
         assertEquals(Bundle.ACTIVE, backend.getState());
         assertTrue(backend.getLastModified() >= before);
-        assertTrue(waitFor(() -> fixture.models().backends().stream().anyMatch(b -> b.id().equals("llamacpp"))));
+        assertTrue(Await.until(() -> fixture.models().backends().stream().anyMatch(b -> b.id().equals("llamacpp"))));
         LoadedModel loaded = fixture.models().load(model.toString(), SMALL);
         assertTrue(loaded.generate(GenerationRequest.completion("Hello", Sampling.greedy(4)), text -> { })
                 .await().generatedTokens() > 0);
@@ -262,16 +262,5 @@ class FoundationIT {
         assertTrue(worker.isAlive());
         assertTrue(loaded.isAlive());
         fixture.models().unloadAll();
-    }
-
-    private static boolean waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < end) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return condition.getAsBoolean();
     }
 }

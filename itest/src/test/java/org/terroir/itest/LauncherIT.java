@@ -54,20 +54,8 @@ class LauncherIT {
     }
 
     private Process launch(Map<String, String> env, String... args) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(PlatformFixture.dist().resolve("bin/terroir").toString());
-        command.add("--home");
-        command.add(dir.resolve("home").toString());
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectOutput(dir.resolve("out-" + started.size() + ".log").toFile());
-        builder.environment().remove("TERROIR_HOME");
-        builder.environment().remove("CI");
-        builder.environment().remove("TERROIR_BROWSER");
-        builder.environment().put("TERROIR_LANG", "en");
-        builder.environment().putAll(env);
-        Process process = builder.start();
+        Process process = TerroirProcess.start(dir.resolve("home"), dir.resolve("out-" + started.size() + ".log"), env,
+                args);
         started.add(process);
         return process;
     }

@@ -22,6 +22,7 @@ import org.terroir.api.chat.Conversation;
 import org.terroir.api.chat.ConversationSettings;
 import org.terroir.api.inference.ModelManager;
 import org.terroir.testkit.osgi.TestFramework;
+import org.terroir.testkit.model.ScriptedModel;
 
 /**
  * The chat bundle in a real Felix with SCR, next to sqlite-jdbc installed as the bundle it is: it resolves, its

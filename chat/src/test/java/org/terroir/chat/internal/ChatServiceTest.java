@@ -30,6 +30,7 @@ import org.terroir.api.inference.ChatMessage;
 import org.terroir.api.inference.ChatMessage.Role;
 import org.terroir.api.inference.FinishReason;
 import org.terroir.api.inference.Sampling;
+import org.terroir.testkit.model.ScriptedModel;
 
 class ChatServiceTest {
     @TempDir
@@ -57,15 +58,15 @@ class ChatServiceTest {
         Conversation c = first.create(ConversationSettings.empty().withModelRef("tiny"));
         Conversation other = first.create(ConversationSettings.empty().withModelRef("tiny"));
         assertEquals(org.terroir.api.energy.EnergyTotal.NONE, first.energy(c.id()), "nothing yet");
-        model.energy = new org.terroir.api.energy.EnergyUse(12.5, org.terroir.api.energy.EnergyUse.Method.MEASURED,
-                "RAPL package+dram × worker's CPU share (40 %)");
+        model.energy(new org.terroir.api.energy.EnergyUse(12.5, org.terroir.api.energy.EnergyUse.Method.MEASURED,
+                "RAPL package+dram × worker's CPU share (40 %)"));
         ChatReply one = first.send(c.id(), "one", t -> { }).await();
-        assertEquals(model.energy, one.stats().energy());
-        model.energy = new org.terroir.api.energy.EnergyUse(2.5, org.terroir.api.energy.EnergyUse.Method.ESTIMATED,
-                "CPU time 0.62 s × 4 W per core (laptop class)");
+        assertEquals(model.energy(), one.stats().energy());
+        model.energy(new org.terroir.api.energy.EnergyUse(2.5, org.terroir.api.energy.EnergyUse.Method.ESTIMATED,
+                "CPU time 0.62 s × 4 W per core (laptop class)"));
         first.send(c.id(), "two", t -> { }).await();
         first.send(other.id(), "elsewhere", t -> { }).await();
-        model.energy = null;
+        model.energy(null);
         first.send(c.id(), "three, with no meter", t -> { }).await();
         first.stop();
         started.remove(first);
@@ -93,7 +94,7 @@ class ChatServiceTest {
                     + "tokens_per_s REAL, finish_reason TEXT, error TEXT)");
         }
         ScriptedModel model = ScriptedModel.echo("tiny", 4096);
-        model.energy = new org.terroir.api.energy.EnergyUse(1.0, org.terroir.api.energy.EnergyUse.Method.ESTIMATED, "x");
+        model.energy(new org.terroir.api.energy.EnergyUse(1.0, org.terroir.api.energy.EnergyUse.Method.ESTIMATED, "x"));
         StoredChatService s = service(new SimpleModelManager().offer(model));
         Conversation c = s.create(ConversationSettings.empty().withModelRef("tiny"));
         assertEquals(1.0, s.send(c.id(), "hi", t -> { }).await().stats().energy().joules());
@@ -124,11 +125,11 @@ class ChatServiceTest {
     void aToolABundleOffersIsCalledAndTheModelAnswersWithItsResult() {
         ScriptedModel model = new ScriptedModel("tools", 4096, 0, r -> r.messages().get(r.messages().size() - 1)
                 .role() == ChatMessage.Role.TOOL ? ScriptedModel.words("It is 21 degrees in Lyon.") : List.of());
-        model.toolCalls = r -> r.messages().get(r.messages().size() - 1).role() == ChatMessage.Role.USER
+        model.toolCalls(r -> r.messages().get(r.messages().size() - 1).role() == ChatMessage.Role.USER
                 ? List.of(new org.terroir.api.inference.ToolCall("call_1", "weather", "{\"city\":\"Lyon\"}"),
                         new org.terroir.api.inference.ToolCall("call_2", "weather", "{\"city\":\"Atlantis\"}"),
                         new org.terroir.api.inference.ToolCall("call_3", "radio", "{}"))
-                : List.of();
+                : List.of());
         StoredChatService s = service(new SimpleModelManager().offer(model));
         Weather weather = new Weather();
         s.tools.add(weather);
@@ -137,10 +138,10 @@ class ChatServiceTest {
 
         assertEquals("It is 21 degrees in Lyon.", reply.message().content());
         assertEquals(FinishReason.STOP, reply.stats().finishReason());
-        assertEquals(2, model.requests.size(), "a round with the tools, then one with their results");
-        assertEquals(List.of("weather"), model.requests.get(0).tools().stream()
+        assertEquals(2, model.requests().size(), "a round with the tools, then one with their results");
+        assertEquals(List.of("weather"), model.requests().get(0).tools().stream()
                 .map(org.terroir.api.inference.ToolDefinition::name).toList());
-        List<ChatMessage> second = model.requests.get(1).messages();
+        List<ChatMessage> second = model.requests().get(1).messages();
         assertEquals(3, second.get(second.size() - 4).toolCalls().size(), "the model's calls are in its history");
         assertEquals(ChatMessage.tool("call_1", "{\"temperature\": 21}"), second.get(second.size() - 3));
         assertTrue(second.get(second.size() - 2).content().contains("unknown city"), "a failing tool says why");
@@ -149,19 +150,19 @@ class ChatServiceTest {
         assertEquals(List.of(Role.USER, Role.ASSISTANT), s.messages(c.id()).stream().map(StoredMessage::role).toList());
 
         // A model that keeps calling tools is stopped after a few rounds, the last one offered none.
-        model.toolCalls = r -> List.of(new org.terroir.api.inference.ToolCall("call_x", "weather",
-                "{\"city\":\"Lyon\"}"));
-        model.requests.clear();
+        model.toolCalls(r -> List.of(new org.terroir.api.inference.ToolCall("call_x", "weather",
+                "{\"city\":\"Lyon\"}")));
+        model.requests().clear();
         s.send(c.id(), "Again?", ChatListener.NONE).await();
-        assertEquals(StoredChatService.TOOL_ROUNDS, model.requests.size());
-        assertTrue(model.requests.get(StoredChatService.TOOL_ROUNDS - 1).tools().isEmpty());
+        assertEquals(StoredChatService.TOOL_ROUNDS, model.requests().size());
+        assertTrue(model.requests().get(StoredChatService.TOOL_ROUNDS - 1).tools().isEmpty());
 
         // A backend without tool calling answers as before, without them.
-        model.refusesTools = true;
-        model.requests.clear();
+        model.refusesTools(true);
+        model.requests().clear();
         s.send(c.id(), "And tomorrow?", ChatListener.NONE).await();
-        assertEquals(1, model.requests.size());
-        assertTrue(model.requests.get(0).tools().isEmpty());
+        assertEquals(1, model.requests().size());
+        assertTrue(model.requests().get(0).tools().isEmpty());
     }
 
     @Test
@@ -194,7 +195,7 @@ class ChatServiceTest {
                 messages.stream().map(StoredMessage::content).toList(), "the question is not asked twice");
         // the model saw the history without the answer it replaces
         assertEquals(List.of(ChatMessage.user("First question"), ChatMessage.assistant("answer 1"),
-                ChatMessage.user("Second question")), model.lastRequest.messages().stream()
+                ChatMessage.user("Second question")), model.lastRequest().messages().stream()
                         .filter(m -> m.role() != ChatMessage.Role.SYSTEM).toList());
 
         // a failure leaves the previous answer where it was
@@ -237,7 +238,7 @@ class ChatServiceTest {
         // and it continues: the model (loaded again by the conversation's reference) sees the old turn
         second.send(c.id(), "Et toi ?", ChatListener.NONE).await();
         assertEquals(List.of("tiny"), models.loads);
-        List<ChatMessage> seen = model.lastRequest.messages();
+        List<ChatMessage> seen = model.lastRequest().messages();
         assertEquals(List.of(ChatMessage.system(c.systemPrompt()), ChatMessage.user("Bonjour, ça va ?"),
                 ChatMessage.assistant("echo: Bonjour, ça va ?"), ChatMessage.user("Et toi ?")), seen);
         assertEquals(4, second.messages(c.id()).size());
@@ -314,7 +315,7 @@ class ChatServiceTest {
         assertTrue(r3.trimmed());
         assertEquals(2, r3.droppedMessages());
         assertEquals(List.of(2), told);
-        List<ChatMessage> seen = small.lastRequest.messages();
+        List<ChatMessage> seen = small.lastRequest().messages();
         assertEquals(ChatMessage.system("be brief"), seen.get(0));
         assertEquals(ChatMessage.user("five six seven eight"), seen.get(1));
         assertEquals(ChatMessage.user("nine ten eleven twelve"), seen.get(seen.size() - 1));

@@ -14,6 +14,7 @@ import org.terroir.api.inference.LoadOptions;
 import org.terroir.api.inference.LoadedModel;
 import org.terroir.api.inference.LoadedModelInfo;
 import org.terroir.api.inference.ModelManager;
+import org.terroir.testkit.model.ScriptedModel;
 
 /** A model manager over a fixed set of scripted models, "loaded" on demand by name or path. */
 final class SimpleModelManager implements ModelManager {

@@ -9,6 +9,7 @@ import org.terroir.api.chat.ChatListener;
 import org.terroir.api.chat.Conversation;
 import org.terroir.api.chat.ConversationSettings;
 import org.terroir.api.inference.Sampling;
+import org.terroir.testkit.model.ScriptedModel;
 
 /**
  * Runs in a child JVM for {@link KillDuringAnswerTest}: one finished exchange, then an answer that streams for a

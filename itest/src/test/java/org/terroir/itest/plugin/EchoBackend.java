@@ -11,10 +11,12 @@ import org.terroir.api.ModelFormat;
 import org.terroir.api.inference.InferenceBackend;
 import org.terroir.api.inference.LoadOptions;
 import org.terroir.api.inference.LoadedModel;
+import org.terroir.testkit.model.ScriptedModel;
 
 /**
- * A third-party backend as a plugin author would write one: it serves ".echo" files by repeating the prompt. The
- * test packs it into a bundle of its own and drops it into plugins/.
+ * A third-party backend as a plugin author would write one: it serves ".echo" files by repeating the prompt (testkit's
+ * {@link ScriptedModel}). The test packs it, and the scripted model, into a bundle of its own ({@link PluginJar}) and
+ * drops it into plugins/.
  */
 public class EchoBackend implements InferenceBackend {
     static final ModelFormat ECHO = new ModelFormat("echo");
@@ -50,6 +52,6 @@ public class EchoBackend implements InferenceBackend {
 
     @Override
     public LoadedModel load(ModelDescriptor model, LoadOptions options) {
-        return new EchoModel(model);
+        return ScriptedModel.parrot(model, "echo");
     }
 }

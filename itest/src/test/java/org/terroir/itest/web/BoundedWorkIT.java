@@ -5,19 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.function.BooleanSupplier;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,6 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.terroir.api.TerroirException;
 import org.terroir.api.inference.LoadOptions;
 import org.terroir.itest.plugin.SlowBackend;
+import org.terroir.itest.plugin.PluginJar;
+import org.terroir.itest.Await;
 
 /**
  * Every request bounded, with a misbehaving plugin backend dropped into plugins/: a generation runs at most
@@ -53,7 +47,7 @@ class BoundedWorkIT {
         Path jar = dir.resolve("slow-plugin.jar");
         writePlugin(jar);
         Files.copy(jar, home.resolve("plugins/slow-plugin.jar"));
-        assertTrue(waitFor(() -> web.models().backends().stream().anyMatch(b -> b.id().equals("slow"))),
+        assertTrue(Await.until(() -> web.models().backends().stream().anyMatch(b -> b.id().equals("slow"))),
                 "the plugin's backend registers");
         Path ticker = Files.writeString(dir.resolve("ticker.slow"), "slow");
         web.models().load(ticker.toString(), LoadOptions.defaults());
@@ -110,7 +104,7 @@ class BoundedWorkIT {
             Thread.sleep(300);
         } // the client leaves
         long start = System.nanoTime();
-        assertTrue(waitFor(() -> Integer.getInteger(SlowBackend.CANCELLED, 0) > before),
+        assertTrue(Await.until(() -> Integer.getInteger(SlowBackend.CANCELLED, 0) > before),
                 "the generation of a client that left was cancelled");
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertTrue(millis < 4000, "cancelled " + millis + " ms after the client left, before the time limit");
@@ -144,45 +138,6 @@ class BoundedWorkIT {
 
     /** Packs the plugin's classes with a manifest and a DS descriptor, as a plugin author's build would. */
     static void writePlugin(Path jar) throws IOException {
-        Manifest manifest = new Manifest();
-        Attributes main = manifest.getMainAttributes();
-        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        main.putValue("Bundle-ManifestVersion", "2");
-        main.putValue("Bundle-SymbolicName", "org.terroir.itest.plugin.slow");
-        main.putValue("Bundle-Version", "1.0.0");
-        main.putValue("Import-Package",
-                "org.terroir.api;version=\"[1.0,2)\",org.terroir.api.inference;version=\"[1.0,2)\"");
-        main.putValue("Service-Component", "OSGI-INF/slow.xml");
-        String component = """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <scr:component xmlns:scr="http://www.osgi.org/xmlns/scr/v1.4.0" name="slow-backend">
-                  <property name="terroir.backend.id" value="slow"/>
-                  <service><provide interface="org.terroir.api.inference.InferenceBackend"/></service>
-                  <implementation class="org.terroir.itest.plugin.SlowBackend"/>
-                </scr:component>
-                """;
-        Path classes = Path.of(SlowBackend.class.getProtectionDomain().getCodeSource().getLocation().getPath());
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest);
-                Stream<Path> files = Files.list(classes.resolve("org/terroir/itest/plugin"))) {
-            out.putNextEntry(new JarEntry("OSGI-INF/slow.xml"));
-            out.write(component.getBytes(StandardCharsets.UTF_8));
-            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("SlowBackend")).toList()) {
-                out.putNextEntry(new JarEntry("org/terroir/itest/plugin/" + f.getFileName()));
-                try (InputStream in = Files.newInputStream(f)) {
-                    in.transferTo(out);
-                }
-            }
-        }
-    }
-
-    private static boolean waitFor(BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < end) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return false;
+        PluginJar.write(jar, "org.terroir.itest.plugin.slow", SlowBackend.class, "slow");
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -29,7 +28,6 @@ import org.terroir.testkit.gguf.TensorType;
 import org.terroir.testkit.gguf.TinyLlama;
 
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
@@ -52,17 +50,13 @@ class EngineIT {
     @BeforeAll
     static void boot() throws Exception {
         web = WebPlatform.start(dir.resolve("home"));
-        client = OpenAIOkHttpClient.builder().baseUrl(web.base() + "/v1").apiKey("not-needed-on-loopback")
-                .maxRetries(0).timeout(Duration.ofMinutes(2)).build();
+        client = web.openAi();
     }
 
     @AfterAll
     static void shutdown() throws Exception {
-        if (client != null) {
-            client.close();
-        }
         if (web != null) {
-            web.close();
+            web.close(); // its clients too
         }
     }
 

@@ -29,7 +29,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletion;
@@ -59,17 +58,13 @@ class LogprobsIT {
         vocabulary = tiny.vocabulary();
         tiny.write(chat);
         web.models().load(chat.toString(), SMALL);
-        client = OpenAIOkHttpClient.builder().baseUrl(web.base() + "/v1").apiKey("not-needed-on-loopback")
-                .maxRetries(0).timeout(Duration.ofMinutes(2)).build();
+        client = web.openAi();
     }
 
     @AfterAll
     static void shutdown() throws Exception {
-        if (client != null) {
-            client.close();
-        }
         if (web != null) {
-            web.close();
+            web.close(); // its clients too
         }
     }
 

@@ -14,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
@@ -29,11 +28,11 @@ import org.terroir.api.web.ApiKeys;
 import org.terroir.api.web.CreatedKey;
 import org.terroir.api.web.WebServer;
 import org.terroir.testkit.gguf.TinyLlama;
+import org.terroir.itest.Await;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
@@ -66,17 +65,13 @@ class OpenAiApiIT {
         assertEquals("tiny", web.models().load(chat.toString(), SMALL).descriptor().path().getFileName().toString()
                 .replace(".gguf", ""));
         web.models().load(embed.toString(), SMALL.withEmbeddings(true));
-        client = OpenAIOkHttpClient.builder().baseUrl(web.base() + "/v1").apiKey("not-needed-on-loopback")
-                .maxRetries(0).timeout(Duration.ofMinutes(2)).build();
+        client = web.openAi();
     }
 
     @AfterAll
     static void shutdown() throws Exception {
-        if (client != null) {
-            client.close();
-        }
         if (web != null) {
-            web.close();
+            web.close(); // its clients too
         }
     }
 
@@ -236,7 +231,7 @@ class OpenAiApiIT {
         Path cfg = web.platform.home().resolve("conf/org.apache.felix.http.cfg");
         Files.writeString(cfg, "org.osgi.service.http.port=" + web.port + "\norg.apache.felix.http.host=0.0.0.0\n");
         try {
-            assertTrue(waitFor(() -> server.status().keyRequired()), "the server listens beyond loopback");
+            assertTrue(Await.until(() -> server.status().keyRequired()), "the server listens beyond loopback");
             web.awaitStatus("/v1/models", 401);
             JsonObject missing = assertError(web.get("/v1/models"), 401, "invalid_api_key", null);
             assertTrue(missing.get("message").getAsString().contains("keys create"), missing.toString());
@@ -252,7 +247,7 @@ class OpenAiApiIT {
         } finally {
             Files.delete(cfg);
         }
-        assertTrue(waitFor(() -> !server.status().keyRequired()), "back on loopback");
+        assertTrue(Await.until(() -> !server.status().keyRequired()), "back on loopback");
         web.awaitStatus("/v1/models", 200);
     }
 
@@ -284,16 +279,6 @@ class OpenAiApiIT {
         }
     }
 
-    private static boolean waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < end) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(100);
-        }
-        return false;
-    }
 
     /** Checks the status and OpenAI's error object; returns the object's {@code error}. */
     static JsonObject assertError(HttpResponse<String> response, int status, String code, String param) {
@@ -312,5 +297,4 @@ class OpenAiApiIT {
         }
         return error;
     }
-
 }

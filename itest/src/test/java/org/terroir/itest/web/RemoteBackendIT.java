@@ -24,6 +24,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +60,7 @@ import org.terroir.api.inference.ToolCall;
 import org.terroir.api.inference.ToolChoice;
 import org.terroir.api.inference.ToolDefinition;
 import org.terroir.testkit.gguf.TinyLlama;
+import org.terroir.itest.TerroirProcess;
 
 /**
  * The remote backend against a second, real Terroir: the assembled distribution started as its own process
@@ -73,19 +75,7 @@ class RemoteBackendIT {
     private static final String MODEL = "local/tiny/tiny.gguf";
     private static final String REMOTE = "remote:b/" + MODEL;
     private static final String TOOLS_MODEL = "local/tiny/hermes.gguf";
-    /** A minimal Hermes/Qwen-style template: tools in the system turn, calls as <tool_call> JSON. */
-    static final String HERMES = """
-            {%- if tools %}<|im_start|>system
-            # Tools
-            <tools>{% for t in tools %}{{ t | tojson }}{% endfor %}</tools>
-            Call a tool with <tool_call>{"name": ..., "arguments": ...}</tool_call><|im_end|>
-            {% endif %}{%- for m in messages %}<|im_start|>{{ m.role }}
-            {% if m.tool_calls %}{% for tc in m.tool_calls %}<tool_call>
-            {{ {"name": tc.function.name, "arguments": tc.function.arguments} | tojson }}
-            </tool_call>{% endfor %}{% elif m.role == 'tool' %}<tool_response>{{ m.content }}</tool_response>\
-            {% else %}{{ m.content }}{% endif %}<|im_end|>
-            {% endfor %}{% if add_generation_prompt %}<|im_start|>assistant
-            {% endif %}""";
+    static final String HERMES = org.terroir.testkit.gguf.ChatTemplates.HERMES;
 
     @TempDir
     static Path dir;
@@ -120,17 +110,7 @@ class RemoteBackendIT {
     }
 
     static Process launcher(Path home, String log, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("terroir.dist", "../distribution/target/terroir")).resolve("bin/terroir")
-                        .toString(), "--home", home.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectOutput(dir.resolve(log).toFile());
-        builder.environment().remove("TERROIR_HOME");
-        builder.environment().put("TERROIR_LANG", "en");
-        builder.environment().put("CI", "true");
-        return builder.start();
+        return TerroirProcess.start(home, dir.resolve(log), Map.of("CI", "true"), args);
     }
 
     static void awaitB() throws Exception {
@@ -150,11 +130,7 @@ class RemoteBackendIT {
     }
 
     static String read(String log) {
-        try {
-            return Files.readString(dir.resolve(log));
-        } catch (java.io.IOException e) {
-            return e.toString();
-        }
+        return TerroirProcess.log(dir.resolve(log));
     }
 
     static String bUrl() {

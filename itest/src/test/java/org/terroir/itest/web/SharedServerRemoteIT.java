@@ -11,8 +11,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.terroir.testkit.gguf.TinyLlama;
+import org.terroir.itest.TerroirProcess;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -91,25 +92,11 @@ class SharedServerRemoteIT {
     }
 
     static Process launcher(Path home, String log, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("terroir.dist", "../distribution/target/terroir")).resolve("bin/terroir")
-                        .toString(), "--home", home.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectOutput(dir.resolve(log).toFile());
-        builder.environment().remove("TERROIR_HOME");
-        builder.environment().put("TERROIR_LANG", "en");
-        builder.environment().put("CI", "true");
-        return builder.start();
+        return TerroirProcess.start(home, dir.resolve(log), Map.of("CI", "true"), args);
     }
 
     static String read(String log) {
-        try {
-            return Files.readString(dir.resolve(log));
-        } catch (java.io.IOException e) {
-            return e.toString();
-        }
+        return TerroirProcess.log(dir.resolve(log));
     }
 
     static HttpResponse<String> bCall(String path, String json, String key) throws Exception {

@@ -22,7 +22,6 @@ import org.terroir.testkit.gguf.TinyLlama;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.models.chat.completions.ChatCompletion;
@@ -44,19 +43,7 @@ import com.openai.models.chat.completions.StructuredChatCompletion;
 class ToolsAndFormatsIT {
     private static final LoadOptions SMALL = LoadOptions.defaults().withContextLength(1536).withThreads(2);
 
-    /** Tools in the system turn, calls as {@code <tool_call>} JSON, tool answers in {@code <tool_response>}. */
-    static final String HERMES = """
-            {%- if tools %}<|im_start|>system
-            # Tools
-            <tools>{% for t in tools %}{{ t | tojson }}{% endfor %}</tools>
-            Call a tool with <tool_call>{"name": ..., "arguments": ...}</tool_call><|im_end|>
-            {% endif %}{%- for m in messages %}<|im_start|>{{ m.role }}
-            {% if m.tool_calls %}{% for tc in m.tool_calls %}<tool_call>
-            {{ {"name": tc.function.name, "arguments": tc.function.arguments} | tojson }}
-            </tool_call>{% endfor %}{% elif m.role == 'tool' %}<tool_response>{{ m.content }}</tool_response>\
-            {% else %}{{ m.content }}{% endif %}<|im_end|>
-            {% endfor %}{% if add_generation_prompt %}<|im_start|>assistant
-            {% endif %}""";
+    static final String HERMES = org.terroir.testkit.gguf.ChatTemplates.HERMES;
 
     @TempDir
     static Path dir;
@@ -91,17 +78,13 @@ class ToolsAndFormatsIT {
         // A Hermes/Qwen-style template that shows the tools: the backend then enforces a forced call's syntax.
         TinyLlama.unitTest().contextLength(2048).chatTemplate(HERMES).build().write(chat);
         web.models().load(chat.toString(), SMALL);
-        client = OpenAIOkHttpClient.builder().baseUrl(web.base() + "/v1").apiKey("not-needed-on-loopback")
-                .maxRetries(0).timeout(Duration.ofMinutes(2)).build();
+        client = web.openAi();
     }
 
     @AfterAll
     static void shutdown() throws Exception {
-        if (client != null) {
-            client.close();
-        }
         if (web != null) {
-            web.close();
+            web.close(); // its clients too
         }
     }
 

@@ -32,7 +32,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.errors.NotFoundException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -69,17 +68,13 @@ class V1ModelsAndFieldsIT {
         Path byPath = dir.resolve("tiny-path.gguf");
         TinyLlama.unitTest().build().write(byPath);
         web.models().load(byPath.toString(), SMALL);
-        client = OpenAIOkHttpClient.builder().baseUrl(web.base() + "/v1").apiKey("not-needed-on-loopback")
-                .maxRetries(0).timeout(Duration.ofMinutes(2)).build();
+        client = web.openAi();
     }
 
     @AfterAll
     static void shutdown() throws Exception {
-        if (client != null) {
-            client.close();
-        }
         if (web != null) {
-            web.close();
+            web.close(); // its clients too
         }
     }
 
@@ -285,8 +280,7 @@ class V1ModelsAndFieldsIT {
         // A connection idle for a minute has been closed by the server; a client without retries (this one) would
         // fail on it once. A new client, as a program that comes back later has.
         client.close();
-        client = OpenAIOkHttpClient.builder().baseUrl(web.base() + "/v1").apiKey("not-needed-on-loopback")
-                .maxRetries(0).timeout(Duration.ofMinutes(2)).build();
+        client = web.openAi();
         assertEquals(before, ids(), "the same ids after the idle unload");
         assertEquals(200, get("/v1/models/" + libraryName).statusCode());
         assertEquals(libraryName, chat(libraryName).model(), "the saved name loads it again");

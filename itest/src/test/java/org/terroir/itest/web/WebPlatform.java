@@ -27,6 +27,7 @@ final class WebPlatform implements AutoCloseable {
     final Platform platform;
     final int port;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final List<com.openai.client.OpenAIClient> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private WebPlatform(Platform platform, int port) {
         this.platform = platform;
@@ -247,8 +248,23 @@ final class WebPlatform implements AutoCloseable {
         return service(ModelManager.class);
     }
 
+    /**
+     * An OpenAI SDK client of this platform's {@code /v1}, as a program on this machine has one (no key, no retries:
+     * a failure shows at once), closed with the platform.
+     */
+    com.openai.client.OpenAIClient openAi() {
+        com.openai.client.OpenAIClient client = com.openai.client.okhttp.OpenAIOkHttpClient.builder()
+                .baseUrl(base() + "/v1").apiKey("not-needed-on-loopback").maxRetries(0)
+                .timeout(Duration.ofMinutes(2)).build();
+        clients.add(client);
+        return client;
+    }
+
     @Override
     public void close() throws Exception {
+        for (com.openai.client.OpenAIClient client : clients) {
+            client.close();
+        }
         platform.close();
     }
 }

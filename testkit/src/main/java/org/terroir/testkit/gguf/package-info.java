@@ -4,7 +4,7 @@
  * and deliberately malformed files for the validation tests.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.terroir.testkit.gguf;
 
 import org.osgi.annotation.bundle.Export;

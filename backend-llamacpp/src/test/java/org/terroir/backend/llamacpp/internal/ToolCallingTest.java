@@ -37,19 +37,7 @@ import org.terroir.testkit.gguf.TinyLlama;
  * none of its markup streamed.
  */
 class ToolCallingTest {
-    /** A minimal Hermes/Qwen-style template: tools in the system turn, calls as <tool_call> JSON. */
-    static final String HERMES = """
-            {%- if tools %}<|im_start|>system
-            # Tools
-            <tools>{% for t in tools %}{{ t | tojson }}{% endfor %}</tools>
-            Call a tool with <tool_call>{"name": ..., "arguments": ...}</tool_call><|im_end|>
-            {% endif %}{%- for m in messages %}<|im_start|>{{ m.role }}
-            {% if m.tool_calls %}{% for tc in m.tool_calls %}<tool_call>
-            {{ {"name": tc.function.name, "arguments": tc.function.arguments} | tojson }}
-            </tool_call>{% endfor %}{% elif m.role == 'tool' %}<tool_response>{{ m.content }}</tool_response>\
-            {% else %}{{ m.content }}{% endif %}<|im_end|>
-            {% endfor %}{% if add_generation_prompt %}<|im_start|>assistant
-            {% endif %}""";
+    static final String HERMES = org.terroir.testkit.gguf.ChatTemplates.HERMES;
     /** Llama 3.1's shape: ipython turns and {"name", "parameters"} calls. */
     static final String LLAMA3 = """
             {%- if tools %}<|start_header_id|>system<|end_header_id|>Environment: ipython
