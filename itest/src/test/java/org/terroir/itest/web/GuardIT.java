@@ -14,7 +14,6 @@ import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -26,6 +25,7 @@ import org.osgi.util.tracker.ServiceTracker;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import org.terroir.itest.Await;
 
 /**
  * The guard in front of every path, over HTTP exactly as an attacker writes it (raw sockets to 127.0.0.1): a foreign
@@ -113,6 +113,33 @@ class GuardIT {
             assertEquals(200, send("GET", "/v1/models", RawHttp.headers("Host", host), null).status(), host);
             assertEquals(200, send("GET", "/", RawHttp.headers("Host", host), null).status(), host);
         }
+    }
+
+    @Test
+    void aRefusalBeforeTheBodyIsReadClosesTheConnectionAndSaysSo() throws Exception {
+        // The guard answers before reading the body, so the server cannot reuse the connection: a client that sent its
+        // next request on it read nothing back (CI's SharedServerRemoteIT, after a 429). It is told to close.
+        java.net.http.HttpClient keepAlive = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        String body = "{\"model\":\"tiny\",\"prompt\":\"" + "x".repeat(200_000) + "\"}";
+        for (int i = 0; i < 10; i++) {
+            java.net.http.HttpResponse<String> refused = keepAlive.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(web.base() + "/v1/completions")).header("Content-Type", "text/plain")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(415, refused.statusCode(), refused.body());
+            assertEquals("close", refused.headers().firstValue("connection").orElse(""), "round " + i);
+            java.net.http.HttpResponse<String> next = keepAlive.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(web.base() + "/v1/models")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, next.statusCode(), "the next request, on a new connection");
+        }
+        // A refused GET has no body to leave unread: its connection stays open.
+        java.net.http.HttpResponse<String> unknown = keepAlive.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(web.base() + "/v1/nowhere")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, unknown.statusCode());
+        assertTrue(unknown.headers().firstValue("connection").isEmpty(), unknown.headers().toString());
     }
 
     @Test
@@ -266,7 +293,7 @@ class GuardIT {
                 props);
         try {
             List<String> patterns = new ArrayList<>();
-            assertTrue(waitFor(() -> {
+            assertTrue(Await.until(() -> {
                 patterns.clear();
                 patterns.addAll(endpointPatterns());
                 return patterns.contains("/future/*");
@@ -404,16 +431,5 @@ class GuardIT {
         RawHttp.Answer hugeStop = send("POST", "/v1/completions", page("Content-Type", "application/json"), huge);
         assertEquals(400, hugeStop.status());
         assertTrue(hugeStop.millis() < 5000, "answered in " + hugeStop.millis() + " ms");
-    }
-
-    private static boolean waitFor(BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < end) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(100);
-        }
-        return false;
     }
 }

@@ -75,7 +75,7 @@ public class RequestGuard implements Filter {
         Locale locale = Texts.of(request);
         String host = request.getHeader("Host");
         if (!server.allowsHost(host, request.getLocalPort())) {
-            refuse(response, 421, "misdirected_request",
+            refuse(request, response, 421, "misdirected_request",
                     Texts.get(locale, "error.host", String.valueOf(host), Integer.toString(request.getLocalPort())));
             return;
         }
@@ -94,14 +94,16 @@ public class RequestGuard implements Filter {
         }
         boolean changes = !SAFE_METHODS.contains(method);
         if (changes && !corsAllowed && !ownOrigin(origin, host, request.getHeader("Sec-Fetch-Site"))) {
-            refuse(response, 403, "cross_origin_refused", Texts.get(locale, "error.origin", String.valueOf(origin)));
+            refuse(request, response, 403, "cross_origin_refused",
+                    Texts.get(locale, "error.origin", String.valueOf(origin)));
             return;
         }
         if (changes && needsJson(request) && !isJson(request.getContentType())
                 && !untypedFromAProgram(request, origin)) {
             String type = request.getContentType();
-            refuse(response, 415, "unsupported_media_type", type == null ? Texts.get(locale, "error.contentType.none")
-                    : Texts.get(locale, "error.contentType", type));
+            refuse(request, response, 415, "unsupported_media_type",
+                    type == null ? Texts.get(locale, "error.contentType.none")
+                            : Texts.get(locale, "error.contentType", type));
             return;
         }
         // The APIs count and limit the key that calls them; the page's own files and routes only check it (the
@@ -112,7 +114,7 @@ public class RequestGuard implements Filter {
             try {
                 member = keys.admit(bearer(request));
             } catch (KeyRefusal refusal) {
-                refuse(response, locale, refusal);
+                refuse(request, response, locale, refusal);
                 return;
             }
             keyed = member.isPresent();
@@ -121,7 +123,7 @@ public class RequestGuard implements Filter {
         }
         if (!keyed && keyRequired(request)) {
             String header = request.getHeader("Authorization");
-            refuse(response, 401, "invalid_api_key",
+            refuse(request, response, 401, "invalid_api_key",
                     Texts.get(locale, header == null ? "error.key.missing" : "error.key.wrong"));
             return;
         }
@@ -144,7 +146,7 @@ public class RequestGuard implements Filter {
                     return;
                 }
             } else if (!hasPageToken(request)) {
-                refuse(response, 401, "page_token_missing", Texts.get(locale, "error.page.token"));
+                refuse(request, response, 401, "page_token_missing", Texts.get(locale, "error.page.token"));
                 return;
             }
         }
@@ -152,13 +154,15 @@ public class RequestGuard implements Filter {
     }
 
     /** A key that expired (401) or reached a limit (429, {@code Retry-After}), in OpenAI's error shape. */
-    private static void refuse(HttpServletResponse response, Locale locale, KeyRefusal refusal) throws IOException {
+    private static void refuse(HttpServletRequest request, HttpServletResponse response, Locale locale,
+            KeyRefusal refusal) throws IOException {
         var key = refusal.key();
         String name = key.label().isEmpty() ? key.id() : key.label();
         if (refusal.reason() == KeyRefusal.Reason.EXPIRED) {
             String when = DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(locale)
                     .withZone(ZoneId.systemDefault()).format(key.expires());
-            refuse(response, 401, "invalid_api_key", Texts.get(locale, "error.key.expired", name, when, key.id()));
+            refuse(request, response, 401, "invalid_api_key",
+                    Texts.get(locale, "error.key.expired", name, when, key.id()));
             return;
         }
         response.setHeader("Retry-After", Long.toString(refusal.retryAfterSeconds()));
@@ -170,6 +174,7 @@ public class RequestGuard implements Filter {
                     duration(refusal.retryAfterSeconds()));
         };
         String type = refusal.reason() == KeyRefusal.Reason.TOKENS_PER_DAY ? "tokens" : "requests";
+        ApiError.closeAfter(request, response);
         new ApiError(429, type, "rate_limit_exceeded", null, message).write(response);
     }
 
@@ -298,8 +303,10 @@ public class RequestGuard implements Filter {
                 secret.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void refuse(HttpServletResponse response, int status, String code, String message)
-            throws IOException {
+    /** Refuses before the request's body is read: the connection then closes, and the client is told so. */
+    private static void refuse(HttpServletRequest request, HttpServletResponse response, int status, String code,
+            String message) throws IOException {
+        ApiError.closeAfter(request, response);
         new ApiError(status, "invalid_request_error", code, null, message).write(response);
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
 import org.terroir.web.internal.Json;
@@ -67,6 +68,18 @@ public final class ApiError extends RuntimeException {
         error.put("param", param);
         error.put("code", code);
         return Map.of("error", error);
+    }
+
+    /**
+     * Asks the client to close its connection after this answer when the request carries a body that an error may
+     * leave unread (a refusal answers before reading it): the server cannot reuse such a connection and closes it, and
+     * a client that sent its next request on it would read nothing back.
+     */
+    public static void closeAfter(HttpServletRequest request, HttpServletResponse response) {
+        if (!response.isCommitted()
+                && (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null)) {
+            response.setHeader("Connection", "close");
+        }
     }
 
     /** Writes it, unless the response is already under way (then nothing can be said in HTTP terms). */
