@@ -201,6 +201,23 @@
     return d;
   }
 
+  // POSTs to one of the page's streamed calls and hands each server-sent event to onEvent(name, data) as it arrives;
+  // a refusal before the stream (busy, no model) throws its message.
+  async function events(path, body, signal, onEvent) {
+    const r = await fetch(path, { method: 'POST', headers: headers(true), body: JSON.stringify(body), signal });
+    if (!r.ok) { const d = await r.json(); throw new Error(d.error ? d.error.message : r.statusText); }
+    const reader = r.body.getReader(); const decoder = new TextDecoder(); let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      let cut;
+      while ((cut = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, cut); buffer = buffer.slice(cut + 2);
+        onEvent((block.match(/^event: (.*)$/m) || [])[1], JSON.parse((block.match(/^data: (.*)$/m) || [])[1] || 'null'));
+      }
+    }
+  }
   function headers(json) {
     // The page's secret travels in its cookie; this header, which another site's page cannot send, says that the call
     // comes from the page's own scripts. Accept-Language carries the page's language as well as ?lang=.
@@ -661,26 +678,15 @@
     const controller = new AbortController(); state.turn = controller;
     let streamed = '';
     try {
-      const r = await fetch('/api/conversations/' + state.conv + (again ? '/regenerate' : '/send') + '?lang=' + state.lang,
-        { method: 'POST', headers: headers(true), body: JSON.stringify(again ? {} : { text }), signal: controller.signal });
-      if (!r.ok) { const d = await r.json(); throw new Error(d.error ? d.error.message : r.statusText); }
-      const reader = r.body.getReader(); const decoder = new TextDecoder(); let buffer = '';
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += decoder.decode(value, { stream: true });
-        let cut;
-        while ((cut = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, cut); buffer = buffer.slice(cut + 2);
-          const name = (block.match(/^event: (.*)$/m) || [])[1]; const data = JSON.parse((block.match(/^data: (.*)$/m) || [])[1] || 'null');
+      await events('/api/conversations/' + state.conv + (again ? '/regenerate' : '/send') + '?lang=' + state.lang,
+        again ? {} : { text }, controller.signal, (name, data) => {
           if (name === 'token') { streamed += data.text; renderAnswer(content, streamed); list.scrollTop = 1e9; }
           else if (name === 'trimmed') notice(t('trimmed') + data.dropped);
           else if (name === 'done') { answer.classList.remove('streaming'); answer.classList.add('done'); if (replaced) replaced.remove();
             renderAnswer(content, data.message.content); answer.append(el('span', { class: 'stats', text: statsLine(data.message.stats) }), regenerateButton());
             hooks.message.forEach((h) => h(answer, data.message)); }
           else if (name === 'error') { answer.classList.remove('streaming'); notice(data.message); if (replaced) replaced.hidden = false; }
-        }
-      }
+        });
     } catch (e) {
       if (e.name !== 'AbortError') notice(e.message);
       // refused before any word (busy, no model): no answer left spinning
@@ -717,7 +723,7 @@
   // The renderer, reachable for the page's tests (it holds nothing of the user's).
   window.terroirPage = Object.freeze({ renderAnswer });
   // For the page's own other scripts only (loaded after this one from this server); they add to it.
-  window.terroirKit = ({ T, t, el, api, guard, notice, state, show, views, hooks, translate, headers, size, num, secs,
+  window.terroirKit = ({ T, t, el, api, guard, notice, state, show, views, hooks, translate, headers, events, size, num, secs,
     refreshChat, openConversation, newConversation, renderAnswer });
   translate();
   show(state.view);

@@ -120,18 +120,8 @@
     let streamed = '';
     try {
       progress(0, 0, '');
-      const r = await fetch('/api/documents/summarize?lang=' + state.lang, { method: 'POST', headers: kit.headers(true),
-        body: JSON.stringify({ conversation: state.conv, name }), signal: controller.signal });
-      if (!r.ok) { const d = await r.json(); throw new Error(d.error ? d.error.message : r.statusText); }
-      const reader = r.body.getReader(); const decoder = new TextDecoder(); let buffer = '';
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += decoder.decode(value, { stream: true });
-        let cut;
-        while ((cut = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, cut); buffer = buffer.slice(cut + 2);
-          const ev = (block.match(/^event: (.*)$/m) || [])[1]; const data = JSON.parse((block.match(/^data: (.*)$/m) || [])[1] || 'null');
+      await kit.events('/api/documents/summarize?lang=' + state.lang, { conversation: state.conv, name }, controller.signal,
+        (ev, data) => {
           if (ev === 'user') { list.append(el('li', { class: 'msg user' }, el('div', { class: 'content', text: data.content }))); list.append(answer); }
           else if (ev === 'progress') { const p = data.progress || data; progress(p.part, p.parts, t('d.part')(p.part, p.parts)); }
           else if (ev === 'token') { streamed += data.text; kit.renderAnswer(content, streamed); list.scrollTop = 1e9; }
@@ -141,8 +131,7 @@
             kit.hooks.message.forEach((h) => h(answer, data.message));
             progress(null, null, '');
           } else if (ev === 'error') { answer.classList.remove('streaming'); progress(null, null, ''); notice(data.message); }
-        }
-      }
+        });
       if (!answer.isConnected) list.append(answer);
     } catch (e) {
       progress(null, null, '');

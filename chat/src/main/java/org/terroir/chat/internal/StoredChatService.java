@@ -252,13 +252,19 @@ public class StoredChatService implements ChatService, ChatDocuments {
      * Answers {@code userText}, stored as a new question; or, {@code again}, the conversation's last question once
      * more, its previous answer (what follows that question) removed when the new one ends without error.
      */
-    private ChatTurn answer(String conversationId, String userText, ChatListener listener, boolean again) {
-        Conversation c = require(conversationId);
-        ChatListener out = listener == null ? ChatListener.NONE : listener;
+    /** The conversation's turn to answer, or a BUSY error while another answer of it runs (one at a time). */
+    private Turn claim(String conversationId) {
         Turn turn = new Turn(conversationId);
         if (answering.putIfAbsent(conversationId, turn) != null) {
             throw new TerroirException(org.terroir.api.ErrorKind.BUSY, "chat.busy", Messages.get("chat.busy", conversationId));
         }
+        return turn;
+    }
+
+    private ChatTurn answer(String conversationId, String userText, ChatListener listener, boolean again) {
+        Conversation c = require(conversationId);
+        ChatListener out = listener == null ? ChatListener.NONE : listener;
+        Turn turn = claim(conversationId);
         AnswerRecorder recorder = null;
         try {
             LoadedModel model = model(c);
@@ -715,10 +721,7 @@ public class StoredChatService implements ChatService, ChatDocuments {
                     Messages.get("chat.documents.unknown", name, conversationId));
         }
         ChatListener out = listener == null ? ChatListener.NONE : listener;
-        Turn turn = new Turn(conversationId);
-        if (answering.putIfAbsent(conversationId, turn) != null) {
-            throw new TerroirException(org.terroir.api.ErrorKind.BUSY, "chat.busy", Messages.get("chat.busy", conversationId));
-        }
+        Turn turn = claim(conversationId);
         AnswerRecorder recorder = null;
         try {
             LoadedModel model = model(c);
