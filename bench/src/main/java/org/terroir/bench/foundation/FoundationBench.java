@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.Bundle;
 import org.osgi.util.tracker.ServiceTracker;
+import org.terroir.bench.BenchModel;
 import org.terroir.api.inference.GenerationRequest;
 import org.terroir.api.inference.GenerationStats;
 import org.terroir.api.inference.LoadOptions;
@@ -22,8 +23,6 @@ import org.terroir.api.inference.LoadedModel;
 import org.terroir.api.inference.ModelManager;
 import org.terroir.api.inference.Sampling;
 import org.terroir.launcher.Platform;
-import org.terroir.testkit.gguf.TensorType;
-import org.terroir.testkit.gguf.TinyLlama;
 
 /**
  * Issue 2's benchmark: the same generated model, threads, context and prompts (a) through de.kherud:llama called
@@ -33,11 +32,6 @@ import org.terroir.testkit.gguf.TinyLlama;
  * <p>Arguments (all optional): parameters (default 60000000), threads (2), generated tokens (128), runs (5).
  */
 public final class FoundationBench {
-    private static final String PROMPT = "The history of the small village by the river begins long ago, when the"
-            + " first farmers came down from the hills with their animals and their seeds, and built houses of stone"
-            + " and wood along the water. They planted vines on the slopes and wheat in the valley, and every autumn"
-            + " they gathered to share the harvest and to tell the stories of their families.";
-
     private FoundationBench() {
     }
 
@@ -52,20 +46,12 @@ public final class FoundationBench {
     }
 
     public static void main(String[] args) throws Exception {
-        long parameters = args.length > 0 ? Long.parseLong(args[0]) : 60_000_000L;
-        int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
-        int maxTokens = args.length > 2 ? Integer.parseInt(args[2]) : 128;
-        int runs = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+        BenchModel bench = BenchModel.prepare(args, 128, "bench");
         int ctx = 1024;
-        Path dist = Path.of(System.getProperty(Platform.DIST_PROPERTY, "distribution/target/terroir"));
-        Path work = Files.createTempDirectory("terroir-bench");
-        Path model = work.resolve("bench.gguf");
-        TinyLlama tiny = TinyLlama.bench(parameters).weightType(TensorType.Q8_0).suppressSpecialTokens(true).build();
-        tiny.write(model);
         System.out.printf(Locale.ROOT, "model: %s, %.1f M parameters, Q8_0, %.1f MB; threads %d, context %d, %d tokens"
-                + " generated, %d runs × %d alternating rounds (medians)%n", tiny.name(),
-                tiny.parameterCount() / 1e6, Files.size(model) / 1e6, threads, ctx, maxTokens, runs,
-                Integer.getInteger("bench.rounds", 3));
+                + " generated, %d runs × %d alternating rounds (medians)%n", bench.tiny().name(),
+                bench.tiny().parameterCount() / 1e6, Files.size(bench.model()) / 1e6, bench.threads(), ctx,
+                bench.maxTokens(), bench.runs(), Integer.getInteger("bench.rounds", 3));
 
         int rounds = Integer.getInteger("bench.rounds", 3);
         List<Run> a = new ArrayList<>();
@@ -73,7 +59,7 @@ public final class FoundationBench {
         double directLoad = Double.MAX_VALUE;
         double terroirLoad;
         double swapMs;
-        Path home = work.resolve("home");
+        Path home = bench.work().resolve("home");
         // Commas for spaces, so that the options survive the shell: -Dbench.worker.opts=-Xss4m,-Xmx512m
         String workerOptions = System.getProperty("bench.worker.opts");
         workerOptions = workerOptions == null ? null : workerOptions.replace(',', ' ');
@@ -82,7 +68,8 @@ public final class FoundationBench {
             Files.writeString(home.resolve("conf/org.terroir.backend.llamacpp.cfg"),
                     "workerJvmOptions=" + workerOptions + "\n");
         }
-        try (Platform platform = Platform.start(dist, home, false, Map.of(Platform.API_FROM_CLASSPATH, "true"))) {
+        try (Platform platform = Platform.start(bench.dist(), home, false, Map.of(Platform.API_FROM_CLASSPATH,
+                "true"))) {
             ServiceTracker<ModelManager, ModelManager> tracker = new ServiceTracker<>(platform.context(),
                     ModelManager.class, null);
             tracker.open(true);
@@ -92,18 +79,18 @@ public final class FoundationBench {
             // would otherwise compete with the first generations for the same cores.
             Thread.sleep(Long.getLong("bench.settle.ms", 5000));
             long t0 = System.nanoTime();
-            LoadedModel loaded = models.load(model.toString(), LoadOptions.defaults().withContextLength(ctx)
-                    .withThreads(threads).withBatchSize(512));
+            LoadedModel loaded = models.load(bench.model().toString(), LoadOptions.defaults().withContextLength(ctx)
+                    .withThreads(bench.threads()).withBatchSize(512));
             terroirLoad = (System.nanoTime() - t0) / 1e6;
-            Sampling greedy = Sampling.greedy(maxTokens);
+            Sampling greedy = Sampling.greedy(bench.maxTokens());
             // Rounds alternate between the two, so that a change in the machine's load hits both alike.
             for (int round = 0; round < rounds; round++) {
-                List<String> direct = runDirect(model, threads, ctx, maxTokens, runs);
+                List<String> direct = runDirect(bench.model(), bench.threads(), ctx, bench.maxTokens(), bench.runs());
                 directLoad = Math.min(directLoad, Double.parseDouble(direct.get(0).split(" ")[1]));
                 direct.stream().skip(1).map(FoundationBench::parse).forEach(a::add);
-                for (int run = 0; run < runs; run++) {
-                    GenerationStats st = loaded.generate(GenerationRequest.completion("Run " + run + ". " + PROMPT,
-                            greedy), text -> { }).await();
+                for (int run = 0; run < bench.runs(); run++) {
+                    GenerationStats st = loaded.generate(GenerationRequest.completion(
+                            "Run " + run + ". " + BenchModel.PROMPT, greedy), text -> { }).await();
                     b.add(new Run(st.promptTokens(), st.generatedTokens(), st.timeToFirstTokenMs(), st.totalMs()));
                 }
             }
@@ -117,7 +104,7 @@ public final class FoundationBench {
             swapMs = (System.nanoTime() - s0) / 1e6;
             tracker.close();
         }
-        double ready = launchToReady(dist, work.resolve("home2"));
+        double ready = launchToReady(bench.dist(), bench.work().resolve("home2"));
 
         double aPrompt = median(a.stream().mapToDouble(Run::promptPerSecond).toArray());
         double bPrompt = median(b.stream().mapToDouble(Run::promptPerSecond).toArray());
@@ -166,7 +153,7 @@ public final class FoundationBench {
         Process p = new ProcessBuilder(java, "-Dde.kherud.llama.tmpdir=" + tmp, "-cp",
                 System.getProperty("java.class.path"), DirectLlama.class.getName(), model.toString(),
                 Integer.toString(threads), Integer.toString(ctx), Integer.toString(maxTokens), Integer.toString(runs),
-                PROMPT).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                BenchModel.PROMPT).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         List<String> lines = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {

@@ -12,12 +12,11 @@ import java.util.concurrent.TimeUnit;
 
 
 import org.osgi.util.tracker.ServiceTracker;
+import org.terroir.bench.BenchModel;
 import org.terroir.api.inference.LoadOptions;
 import org.terroir.api.inference.ModelManager;
 import org.terroir.bench.web.StreamedRun;
 import org.terroir.launcher.Platform;
-import org.terroir.testkit.gguf.TensorType;
-import org.terroir.testkit.gguf.TinyLlama;
 
 /**
  * Issue 18's benchmark: the same streamed generation ({@code POST /v1/completions}, SSE, read by a plain
@@ -29,43 +28,35 @@ import org.terroir.testkit.gguf.TinyLlama;
  * <p>Arguments (all optional): parameters (default 60000000), threads (2), generated tokens (128), runs (5).
  */
 public final class RemoteBench {
-    private static final String PROMPT = "The history of the small village by the river begins long ago, when the"
-            + " first farmers came down from the hills with their animals and their seeds, and built houses of stone.";
-
     private RemoteBench() {
     }
 
     public static void main(String[] args) throws Exception {
-        long parameters = args.length > 0 ? Long.parseLong(args[0]) : 60_000_000L;
-        int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
-        int maxTokens = args.length > 2 ? Integer.parseInt(args[2]) : 128;
-        int runs = args.length > 3 ? Integer.parseInt(args[3]) : 5;
-        Path dist = Path.of(System.getProperty(Platform.DIST_PROPERTY, "distribution/target/terroir"));
-        Path work = Files.createTempDirectory("terroir-remotebench");
-        Path model = work.resolve("bench.gguf");
-        TinyLlama.bench(parameters).weightType(TensorType.Q8_0).suppressSpecialTokens(true).build().write(model);
+        BenchModel bench = BenchModel.prepare(args, 128, "remotebench");
         int portB = freePort();
         int portA = freePort();
         System.out.printf(Locale.ROOT, "model: %.1f M parameters, Q8_0; threads %d, %d tokens, %d runs (medians)%n",
-                parameters / 1e6, threads, maxTokens, runs);
+                bench.parameters() / 1e6, bench.threads(), bench.maxTokens(), bench.runs());
         HttpClient http = HttpClient.newHttpClient();
         Process a = null;
-        try (Platform b = Platform.start(dist, work.resolve("b-home"), false, Map.of(Platform.API_FROM_CLASSPATH,
+        try (Platform b = Platform.start(bench.dist(), bench.work().resolve("b-home"), false,
+                Map.of(Platform.API_FROM_CLASSPATH,
                 "true", "org.osgi.service.http.port", Integer.toString(portB), "org.apache.felix.http.host",
                 "127.0.0.1"))) {
             ServiceTracker<ModelManager, ModelManager> tracker = new ServiceTracker<>(b.context(), ModelManager.class,
                     null);
             tracker.open(true);
-            tracker.waitForService(30_000).load(model.toString(),
-                    LoadOptions.defaults().withContextLength(1024).withThreads(threads));
+            tracker.waitForService(30_000).load(bench.model().toString(),
+                    LoadOptions.defaults().withContextLength(1024).withThreads(bench.threads()));
             StreamedRun.awaitOk(http, "http://127.0.0.1:" + portB + "/v1/models", 600);
-            Path homeA = work.resolve("a-home");
-            Process add = launcher(dist, homeA, work.resolve("add.log"), "-c",
+            Path homeA = bench.work().resolve("a-home");
+            Process add = launcher(bench.dist(), homeA, bench.work().resolve("add.log"), "-c",
                     "remote add b http://127.0.0.1:" + portB + "/v1 --yes");
             if (!add.waitFor(120, TimeUnit.SECONDS) || add.exitValue() != 0) {
-                throw new IllegalStateException("remote add failed: " + Files.readString(work.resolve("add.log")));
+                throw new IllegalStateException("remote add failed: "
+                        + Files.readString(bench.work().resolve("add.log")));
             }
-            a = launcher(dist, homeA, work.resolve("a.log"), "--server", "--no-browser", "--port",
+            a = launcher(bench.dist(), homeA, bench.work().resolve("a.log"), "--server", "--no-browser", "--port",
                     Integer.toString(portA));
             Process started = a;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -75,18 +66,20 @@ public final class RemoteBench {
             StreamedRun.awaitOk(http, "http://127.0.0.1:" + portA + "/v1/models", 600);
             String direct = "http://127.0.0.1:" + portB + "/v1/completions";
             String remote = "http://127.0.0.1:" + portA + "/v1/completions";
-            StreamedRun.completion(http, direct, "bench", prompt(-1, 0), maxTokens); // warm-up of both paths
-            StreamedRun.completion(http, remote, "remote:b/bench", prompt(-1, 1), maxTokens);
+            StreamedRun.completion(http, direct, "bench", prompt(-1, 0), bench.maxTokens()); // warm-up of both paths
+            StreamedRun.completion(http, remote, "remote:b/bench", prompt(-1, 1), bench.maxTokens());
             List<StreamedRun> directRuns = new ArrayList<>();
             List<StreamedRun> remoteRuns = new ArrayList<>();
-            for (int run = 0; run < runs; run++) {
+            for (int run = 0; run < bench.runs(); run++) {
                 // Alternating which goes first, so that neither always meets a warmer machine.
                 if (run % 2 == 0) {
-                    directRuns.add(StreamedRun.completion(http, direct, "bench", prompt(run, 0), maxTokens));
-                    remoteRuns.add(StreamedRun.completion(http, remote, "remote:b/bench", prompt(run, 1), maxTokens));
+                    directRuns.add(StreamedRun.completion(http, direct, "bench", prompt(run, 0), bench.maxTokens()));
+                    remoteRuns.add(StreamedRun.completion(http, remote, "remote:b/bench", prompt(run, 1),
+                            bench.maxTokens()));
                 } else {
-                    remoteRuns.add(StreamedRun.completion(http, remote, "remote:b/bench", prompt(run, 1), maxTokens));
-                    directRuns.add(StreamedRun.completion(http, direct, "bench", prompt(run, 0), maxTokens));
+                    remoteRuns.add(StreamedRun.completion(http, remote, "remote:b/bench", prompt(run, 1),
+                            bench.maxTokens()));
+                    directRuns.add(StreamedRun.completion(http, direct, "bench", prompt(run, 0), bench.maxTokens()));
                 }
                 System.out.printf(Locale.ROOT, "  run %d: direct %s; through A %s%n", run, directRuns.get(run),
                         remoteRuns.get(run));
@@ -124,7 +117,7 @@ public final class RemoteBench {
 
     /** A prompt that shares no prefix with any other, so that no path reuses the other's prompt cache. */
     private static String prompt(int run, int path) {
-        return (1000 + run * 2 + path) + ". " + PROMPT;
+        return (1000 + run * 2 + path) + ". " + BenchModel.PROMPT;
     }
 
     private static int freePort() throws java.io.IOException {

@@ -17,13 +17,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import org.osgi.util.tracker.ServiceTracker;
+import org.terroir.bench.BenchModel;
 import org.terroir.api.inference.LoadOptions;
 import org.terroir.api.inference.ModelManager;
 import org.terroir.bench.web.StreamedRun;
 import org.terroir.api.web.ApiKeys;
 import org.terroir.launcher.Platform;
-import org.terroir.testkit.gguf.TensorType;
-import org.terroir.testkit.gguf.TinyLlama;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -45,16 +44,10 @@ public final class SharedServerBench {
     }
 
     public static void main(String[] args) throws Exception {
-        long parameters = args.length > 0 ? Long.parseLong(args[0]) : 60_000_000L;
-        int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
-        int maxTokens = args.length > 2 ? Integer.parseInt(args[2]) : 64;
-        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+        BenchModel bench = BenchModel.prepare(args, 64, "sharedbench");
+        int rounds = bench.runs();
         int maxConcurrent = args.length > 4 ? Integer.parseInt(args[4]) : 2;
-        Path dist = Path.of(System.getProperty(Platform.DIST_PROPERTY, "distribution/target/terroir"));
-        Path work = Files.createTempDirectory("terroir-sharedbench");
-        Path model = work.resolve("bench.gguf");
-        TinyLlama.bench(parameters).weightType(TensorType.Q8_0).suppressSpecialTokens(true).build().write(model);
-        Path home = work.resolve("home");
+        Path home = bench.work().resolve("home");
         Files.createDirectories(home.resolve("conf"));
         Files.writeString(home.resolve("conf/org.terroir.web.cfg"), "maxConcurrent=" + maxConcurrent + "\n");
         int port;
@@ -62,16 +55,17 @@ public final class SharedServerBench {
             port = socket.getLocalPort();
         }
         System.out.printf(Locale.ROOT, "model: %.1f M parameters, Q8_0; threads %d, %d tokens, %d rounds (medians),"
-                + " web maxConcurrent %d%n", parameters / 1e6, threads, maxTokens, rounds, maxConcurrent);
-        try (Platform platform = Platform.start(dist, home, false, Map.of(Platform.API_FROM_CLASSPATH, "true",
+                + " web maxConcurrent %d%n", bench.parameters() / 1e6, bench.threads(), bench.maxTokens(), rounds,
+                        maxConcurrent);
+        try (Platform platform = Platform.start(bench.dist(), home, false, Map.of(Platform.API_FROM_CLASSPATH, "true",
                 "org.osgi.service.http.port", Integer.toString(port), "org.apache.felix.http.host", "127.0.0.1"))) {
             ServiceTracker<ModelManager, ModelManager> models = new ServiceTracker<>(platform.context(),
                     ModelManager.class, null);
             models.open(true);
             ServiceTracker<ApiKeys, ApiKeys> keys = new ServiceTracker<>(platform.context(), ApiKeys.class, null);
             keys.open(true);
-            models.waitForService(30_000).load(model.toString(),
-                    LoadOptions.defaults().withContextLength(1024).withThreads(threads));
+            models.waitForService(30_000).load(bench.model().toString(),
+                    LoadOptions.defaults().withContextLength(1024).withThreads(bench.threads()));
             String alice = keys.waitForService(30_000).create("alice").secret();
             String bob = keys.getService().create("bob").secret();
             HttpClient http = HttpClient.newHttpClient();
@@ -80,7 +74,7 @@ public final class SharedServerBench {
             ExecutorService clients = Executors.newFixedThreadPool(2);
             String url = "http://127.0.0.1:" + port + "/v1/completions";
             StreamedRun.awaitOk(http, "http://127.0.0.1:" + port + "/v1/models", 300);
-            complete(http, url, maxTokens, null, 0);
+            complete(http, url, bench.maxTokens(), null, 0);
             List<Double> alone = new ArrayList<>();
             List<Double> together = new ArrayList<>();
             List<Double> firstAlone = new ArrayList<>();
@@ -89,14 +83,16 @@ public final class SharedServerBench {
             List<Double> keyless = new ArrayList<>();
             int prompt = 1;
             for (int round = 0; round < rounds; round++) {
-                double[] one = stream(http, url, maxTokens, alice, prompt++);
+                double[] one = stream(http, url, bench.maxTokens(), alice, prompt++);
                 firstAlone.add(one[0]);
                 alone.add(one[1]);
                 int a = prompt++;
                 int b = prompt++;
-                CompletableFuture<double[]> first = CompletableFuture.supplyAsync(() -> stream(http, url, maxTokens,
+                CompletableFuture<double[]> first = CompletableFuture.supplyAsync(() -> stream(http, url,
+                        bench.maxTokens(),
                         alice, a), clients);
-                CompletableFuture<double[]> second = CompletableFuture.supplyAsync(() -> stream(http, url, maxTokens,
+                CompletableFuture<double[]> second = CompletableFuture.supplyAsync(() -> stream(http, url,
+                        bench.maxTokens(),
                         bob, b), clients);
                 double[] x = first.join();
                 double[] y = second.join();
@@ -104,8 +100,8 @@ public final class SharedServerBench {
                 // and the end of both answers.
                 firstTogether.add(Math.max(x[0], y[0]));
                 together.add(Math.max(x[1], y[1]));
-                keyless.add(complete(http, url, maxTokens, null, prompt++));
-                keyed.add(complete(http, url, maxTokens, bob, prompt++));
+                keyless.add(complete(http, url, bench.maxTokens(), null, prompt++));
+                keyed.add(complete(http, url, bench.maxTokens(), bob, prompt++));
                 System.out.printf(Locale.ROOT, "  round %d: alone first token %.0f ms, end %.0f ms; two members: later"
                         + " first token %.0f ms, end of both %.0f ms; no key %.0f ms, key %.0f ms%n", round,
                         firstAlone.get(round), alone.get(round), firstTogether.get(round), together.get(round),

@@ -2,8 +2,6 @@ package org.terroir.bench.web;
 
 import java.net.ServerSocket;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -11,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.osgi.util.tracker.ServiceTracker;
+import org.terroir.bench.BenchModel;
 import org.terroir.api.inference.GenerationRequest;
 import org.terroir.api.inference.GenerationStats;
 import org.terroir.api.inference.LoadOptions;
@@ -18,8 +17,6 @@ import org.terroir.api.inference.LoadedModel;
 import org.terroir.api.inference.ModelManager;
 import org.terroir.api.inference.Sampling;
 import org.terroir.launcher.Platform;
-import org.terroir.testkit.gguf.TensorType;
-import org.terroir.testkit.gguf.TinyLlama;
 
 
 /**
@@ -31,51 +28,41 @@ import org.terroir.testkit.gguf.TinyLlama;
  * <p>Arguments (all optional): parameters (default 60000000), threads (2), generated tokens (128), runs (5).
  */
 public final class WebBench {
-    private static final String PROMPT = "The history of the small village by the river begins long ago, when the"
-            + " first farmers came down from the hills with their animals and their seeds, and built houses of stone.";
-
     private WebBench() {
     }
 
     public static void main(String[] args) throws Exception {
-        long parameters = args.length > 0 ? Long.parseLong(args[0]) : 60_000_000L;
-        int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
-        int maxTokens = args.length > 2 ? Integer.parseInt(args[2]) : 128;
-        int runs = args.length > 3 ? Integer.parseInt(args[3]) : 5;
-        Path dist = Path.of(System.getProperty(Platform.DIST_PROPERTY, "distribution/target/terroir"));
-        Path work = Files.createTempDirectory("terroir-webbench");
-        Path model = work.resolve("bench.gguf");
-        TinyLlama tiny = TinyLlama.bench(parameters).weightType(TensorType.Q8_0).suppressSpecialTokens(true).build();
-        tiny.write(model);
+        BenchModel bench = BenchModel.prepare(args, 128, "webbench");
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
         System.out.printf(Locale.ROOT, "model: %.1f M parameters, Q8_0; threads %d, %d tokens, %d runs (medians)%n",
-                parameters / 1e6, threads, maxTokens, runs);
-        try (Platform platform = Platform.start(dist, work.resolve("home"), false, Map.of(Platform.API_FROM_CLASSPATH,
+                bench.parameters() / 1e6, bench.threads(), bench.maxTokens(), bench.runs());
+        try (Platform platform = Platform.start(bench.dist(), bench.work().resolve("home"), false,
+                Map.of(Platform.API_FROM_CLASSPATH,
                 "true", "org.osgi.service.http.port", Integer.toString(port), "org.apache.felix.http.host",
                 "127.0.0.1"))) {
             ServiceTracker<ModelManager, ModelManager> tracker = new ServiceTracker<>(platform.context(),
                     ModelManager.class, null);
             tracker.open(true);
             ModelManager manager = tracker.waitForService(30_000);
-            LoadedModel loaded = manager.load(model.toString(),
-                    LoadOptions.defaults().withContextLength(1024).withThreads(threads));
+            LoadedModel loaded = manager.load(bench.model().toString(),
+                    LoadOptions.defaults().withContextLength(1024).withThreads(bench.threads()));
             String id = "bench";
             // The sampling the API builds for {"temperature":0}: the same work on both paths.
-            Sampling sampling = Sampling.defaults().withTemperature(0f).withMaxTokens(maxTokens);
+            Sampling sampling = Sampling.defaults().withTemperature(0f).withMaxTokens(bench.maxTokens());
             HttpClient http = HttpClient.newHttpClient();
             String url = "http://127.0.0.1:" + port + "/v1/completions";
             StreamedRun.awaitOk(http, "http://127.0.0.1:" + port + "/v1/models", 300);
             // Warm-up of both paths.
             inProcess(loaded, sampling, -1);
-            StreamedRun.completion(http, url, id, prompt(-1, 1), maxTokens);
+            StreamedRun.completion(http, url, id, prompt(-1, 1), bench.maxTokens());
             List<StreamedRun> direct = new ArrayList<>();
             List<StreamedRun> web = new ArrayList<>();
-            for (int run = 0; run < runs; run++) {
+            for (int run = 0; run < bench.runs(); run++) {
                 direct.add(inProcess(loaded, sampling, run));
-                web.add(StreamedRun.completion(http, url, id, prompt(run, 1), maxTokens));
+                web.add(StreamedRun.completion(http, url, id, prompt(run, 1), bench.maxTokens()));
                 System.out.printf(Locale.ROOT, "  run %d: in process %s, over HTTP %s%n", run, direct.get(run),
                         web.get(run));
             }
@@ -94,7 +81,7 @@ public final class WebBench {
 
     /** A prompt that shares no prefix with any other, so that no path reuses the other's prompt cache. */
     private static String prompt(int run, int path) {
-        return (1000 + run * 2 + path) + ". " + PROMPT;
+        return (1000 + run * 2 + path) + ". " + BenchModel.PROMPT;
     }
 
     private static StreamedRun inProcess(LoadedModel loaded, Sampling sampling, int run) {
