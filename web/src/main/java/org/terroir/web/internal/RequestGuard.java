@@ -174,7 +174,7 @@ public class RequestGuard implements Filter {
                     duration(refusal.retryAfterSeconds()));
         };
         String type = refusal.reason() == KeyRefusal.Reason.TOKENS_PER_DAY ? "tokens" : "requests";
-        ApiError.closeAfter(request, response);
+        ApiError.discardBody(request, response);
         new ApiError(429, type, "rate_limit_exceeded", null, message).write(response);
     }
 
@@ -303,10 +303,10 @@ public class RequestGuard implements Filter {
                 secret.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Refuses before the request's body is read: the connection then closes, and the client is told so. */
+    /** Refuses before the request's body is read: what it holds is dropped first, so its connection stays usable. */
     private static void refuse(HttpServletRequest request, HttpServletResponse response, int status, String code,
             String message) throws IOException {
-        ApiError.closeAfter(request, response);
+        ApiError.discardBody(request, response);
         new ApiError(status, "invalid_request_error", code, null, message).write(response);
     }
 

@@ -70,16 +70,36 @@ public final class ApiError extends RuntimeException {
         return Map.of("error", error);
     }
 
+    /** The most of an unread request body read and dropped before a refusal, so that the connection stays usable. */
+    static final long DISCARD_LIMIT = 1024 * 1024;
+
     /**
-     * Asks the client to close its connection after this answer when the request carries a body that an error may
-     * leave unread (a refusal answers before reading it): the server cannot reuse such a connection and closes it, and
-     * a client that sent its next request on it would read nothing back.
+     * Before an error answer: reads and drops what the request's body still holds, up to {@link #DISCARD_LIMIT}, so
+     * that the connection can carry the client's next request (the guard refuses before reading a body; a server
+     * that closed a connection with the body still arriving would also make the client's TCP stack discard the
+     * answer). A larger or unreadable body gets {@code Connection: close} instead: the client is told not to reuse it.
      */
-    public static void closeAfter(HttpServletRequest request, HttpServletResponse response) {
-        if (!response.isCommitted()
-                && (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null)) {
-            response.setHeader("Connection", "close");
+    public static void discardBody(HttpServletRequest request, HttpServletResponse response) {
+        long length = request.getContentLengthLong();
+        boolean chunked = request.getHeader("Transfer-Encoding") != null;
+        if (response.isCommitted() || length == 0 || length < 0 && !chunked) {
+            return;
         }
+        if (length > 0 && length <= DISCARD_LIMIT) {
+            try {
+                java.io.InputStream in = request.getInputStream();
+                byte[] buffer = new byte[8192];
+                long left = DISCARD_LIMIT;
+                int n;
+                while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
+                    left -= n;
+                }
+                return;
+            } catch (IOException | IllegalStateException e) {
+                // the client left, or the body was read as text already: nothing more to save
+            }
+        }
+        response.setHeader("Connection", "close");
     }
 
     /** Writes it, unless the response is already under way (then nothing can be said in HTTP terms). */

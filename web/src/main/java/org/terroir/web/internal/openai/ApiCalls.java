@@ -52,7 +52,7 @@ public final class ApiCalls {
             failure = new ApiError(500, "server_error", "internal_error", null,
                     ApiError.shortMessage(e.getMessage() == null ? e.toString() : e.getMessage()));
         }
-        ApiError.closeAfter(request, response); // a route may fail before reading the body (an unknown URL)
+        ApiError.discardBody(request, response); // a route may fail before reading the body (an unknown URL)
         failure.write(response, errorBody.apply(failure));
     }
 
