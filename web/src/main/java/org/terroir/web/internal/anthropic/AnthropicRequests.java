@@ -50,14 +50,7 @@ final class AnthropicRequests {
             message(array.get(i), "messages[" + i + "]", messages);
         }
         Sampling sampling = Sampling.defaults();
-        Float temperature = Fields.number(body, "temperature", 0, 1);
-        if (temperature != null) {
-            sampling = sampling.withTemperature(temperature);
-        }
-        Float topP = Fields.number(body, "top_p", 0, 1);
-        if (topP != null) {
-            sampling = sampling.withTopP(topP > 0 ? topP : Float.MIN_NORMAL);
-        }
+        sampling = Fields.temperatureAndTopP(body, sampling, 1);
         Integer topK = Fields.integer(body, "top_k", 0, Fields.MAX_TOP_K);
         if (topK != null) {
             sampling = sampling.withTopK(topK);
@@ -111,10 +104,7 @@ final class AnthropicRequests {
      */
     private static void message(JsonElement element, String where, List<ChatMessage> out) {
         JsonObject o = block(element, where);
-        String role = Fields.present(o, "role") ? Fields.string(o, "role", null) : null;
-        if (role == null) {
-            throw Fields.missing(where + ".role");
-        }
+        String role = Fields.required(o, "role", where);
         if (!role.equals("user") && !role.equals("assistant")) {
             throw ApiError.badRequest("invalid_value", where + ".role", Texts.get("error.role.any", role));
         }

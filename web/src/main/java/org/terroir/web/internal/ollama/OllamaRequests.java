@@ -182,10 +182,7 @@ final class OllamaRequests {
             throw Fields.wrongType(where, "object");
         }
         JsonObject o = element.getAsJsonObject();
-        String role = Fields.present(o, "role") ? Fields.string(o, "role", null) : null;
-        if (role == null) {
-            throw Fields.missing(where + ".role");
-        }
+        String role = Fields.required(o, "role", where);
         ChatMessage.Role parsed = switch (role.toLowerCase(Locale.ROOT)) {
             case "system" -> ChatMessage.Role.SYSTEM;
             case "user" -> ChatMessage.Role.USER;

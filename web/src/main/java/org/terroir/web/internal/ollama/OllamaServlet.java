@@ -44,6 +44,7 @@ import org.terroir.web.internal.openai.ApiServices;
 import org.terroir.web.internal.openai.Fields;
 import org.terroir.web.internal.openai.ModelAccess;
 import org.terroir.web.internal.openai.OpenAiServlet;
+import org.terroir.web.internal.openai.Pacing;
 
 import com.google.gson.JsonObject;
 
@@ -61,8 +62,6 @@ public class OllamaServlet extends HttpServlet {
     static final String VERSION = "0.9.0";
     private static final long serialVersionUID = 1L;
     private static final System.Logger LOG = System.getLogger(OllamaServlet.class.getName());
-    /** The shortest time between two streamed lines (as {@code /v1}'s chunks). */
-    private static final long CHUNK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(15);
 
     @Reference
     private transient ApiServices api;
@@ -337,7 +336,7 @@ public class OllamaServlet extends HttpServlet {
             response.setCharacterEncoding("UTF-8");
             response.setHeader("Cache-Control", "no-cache");
             out = response.getOutputStream();
-            long lastWrite = System.nanoTime() - CHUNK_INTERVAL_NANOS;
+            Pacing pacing = new Pacing();
             while (true) {
                 Object next = pieces.poll(100, TimeUnit.MILLISECONDS);
                 if (next == null && result.isDone() && pieces.isEmpty()) {
@@ -348,21 +347,12 @@ public class OllamaServlet extends HttpServlet {
                     Map<String, Object> chunk = partial(call, chat, "");
                     chunk.put("message", message("", List.of(toolCall)));
                     line(out, chunk);
-                    lastWrite = System.nanoTime();
+                    pacing.wrote();
                     continue;
                 }
                 if (next instanceof String piece) {
-                    // At most one line per interval, as /v1 does: a write per token costs a small machine the cores
-                    // its model needs. Waiting on the result, so that the last piece is not held back.
-                    long wait = lastWrite + CHUNK_INTERVAL_NANOS - System.nanoTime();
-                    if (wait > 0 && !result.isDone()) {
-                        try {
-                            result.get(wait, TimeUnit.NANOSECONDS);
-                        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-                            // Time to write; a failure is reported after the loop.
-                        }
-                    }
-                    lastWrite = System.nanoTime();
+                    pacing.awaitTurn(result);
+                    pacing.wrote();
                     line(out, partial(call, chat, piece + OpenAiServlet.drainText(pieces)));
                 }
             }

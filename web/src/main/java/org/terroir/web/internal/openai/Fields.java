@@ -174,18 +174,25 @@ public final class Fields {
         return ApiError.badRequest("invalid_value", name, Texts.get("error.field.range", name, min, max));
     }
 
-    /**
-     * The sampling fields both dialects name alike — temperature (0–2), top_p (0–1), top_k (0–1e6), min_p (0–1),
-     * repeat_penalty (0.01–10), presence_penalty and frequency_penalty (-2–2), seed, stop (at most
-     * {@code maxStops}, each non-empty and at most {@code maxStopLength} characters) — read from {@code o} onto
-     * {@code sampling}; {@code where} prefixes the field names in errors (e.g. "options." for Ollama).
-     */
     /** Highest {@code top_k} accepted (llama.cpp's vocabularies are below 300 000 tokens; more means all). */
     public static final int MAX_TOP_K = 1_000_000;
 
-    public static org.terroir.api.inference.Sampling commonSampling(JsonObject o,
-            org.terroir.api.inference.Sampling sampling, String where, int maxStops, int maxStopLength) {
-        Float temperature = number(o, "temperature", 0, 2);
+    /** A string field that must be there ({@code where.key} in the error when it is not). */
+    public static String required(JsonObject o, String key, String where) {
+        String value = present(o, key) ? string(o, key, null) : null;
+        if (value == null) {
+            throw missing(where + "." + key);
+        }
+        return value;
+    }
+
+    /**
+     * {@code temperature} (0 to {@code maxTemperature}: 2 for OpenAI's dialects, 1 for Anthropic's) and
+     * {@code top_p} (0–1) from {@code o} onto {@code sampling}, as every dialect names them.
+     */
+    public static org.terroir.api.inference.Sampling temperatureAndTopP(JsonObject o,
+            org.terroir.api.inference.Sampling sampling, double maxTemperature) {
+        Float temperature = number(o, "temperature", 0, maxTemperature);
         if (temperature != null) {
             sampling = sampling.withTemperature(temperature);
         }
@@ -195,6 +202,18 @@ public final class Fields {
             // want a positive value, so they get the smallest one.
             sampling = sampling.withTopP(topP > 0 ? topP : Float.MIN_NORMAL);
         }
+        return sampling;
+    }
+
+    /**
+     * The sampling fields both dialects name alike — temperature (0–2), top_p (0–1), top_k (0–1e6), min_p (0–1),
+     * repeat_penalty (0.01–10), presence_penalty and frequency_penalty (-2–2), seed, stop (at most
+     * {@code maxStops}, each non-empty and at most {@code maxStopLength} characters) — read from {@code o} onto
+     * {@code sampling}; {@code where} prefixes the field names in errors (e.g. "options." for Ollama).
+     */
+    public static org.terroir.api.inference.Sampling commonSampling(JsonObject o,
+            org.terroir.api.inference.Sampling sampling, String where, int maxStops, int maxStopLength) {
+        sampling = temperatureAndTopP(o, sampling, 2);
         Long seed = longInteger(o, "seed");
         if (seed != null) {
             sampling = sampling.withSeed(seed);

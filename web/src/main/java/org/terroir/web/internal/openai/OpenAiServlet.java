@@ -55,8 +55,6 @@ import com.google.gson.JsonObject;
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern("/v1/*")
 public class OpenAiServlet extends HttpServlet {
-    /** The shortest time between two streamed chunks (people read no faster; clients don't mind bigger chunks). */
-    private static final long CHUNK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(15);
     private static final long serialVersionUID = 1L;
     private static final System.Logger LOG = System.getLogger(OpenAiServlet.class.getName());
     /** Tokens the chat template adds around each message, for the prompt length check before generating. */
@@ -283,7 +281,7 @@ public class OpenAiServlet extends HttpServlet {
                     sse.data(Json.OPENAI.toJson(c));
                 }
             }
-            long lastWrite = System.nanoTime() - CHUNK_INTERVAL_NANOS;
+            Pacing pacing = new Pacing();
             while (true) {
                 Object next = pieces.poll(100, TimeUnit.MILLISECONDS);
                 if (next == null && result.isDone() && pieces.isEmpty()) {
@@ -297,30 +295,17 @@ public class OpenAiServlet extends HttpServlet {
                         calls.add(Responses.toolCall(toolCall, toolIndex));
                         delta.add("tool_calls", calls);
                         sse.data(chunk(id, created, call, delta, null, null));
-                        lastWrite = System.nanoTime();
+                        pacing.wrote();
                     }
                     toolIndex++;
                     continue;
                 }
                 if (next instanceof String piece) {
-                    // At most one chunk per CHUNK_INTERVAL: the first token leaves at once, later ones are gathered
-                    // for a few milliseconds. Each write wakes Jetty, the kernel and the client; on a small machine
-                    // those wake-ups take the cores the model needs (measured: 0.6× the tokens/s with a write per
-                    // token on 2 cores). Nothing is held back longer than the interval.
-                    long wait = lastWrite + CHUNK_INTERVAL_NANOS - System.nanoTime();
-                    if (wait > 0 && !result.isDone()) {
-                        // Waiting on the result, not on the queue: the queue would wake this thread for every token;
-                        // the result wakes it only when the generation ends, so the last piece is not held back.
-                        try {
-                            result.get(wait, TimeUnit.NANOSECONDS);
-                        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-                            // Time to write; a failed generation is reported after the loop.
-                        }
-                    }
+                    pacing.awaitTurn(result);
                     String text = piece + drainText(pieces);
                     sse.data(chat ? chunk(id, created, call, new Responses.Delta(null, text), null, null)
                             : textChunk(id, created, call, text, null, null));
-                    lastWrite = System.nanoTime();
+                    pacing.wrote();
                 }
             }
             GenerationStats stats = await(generation);

@@ -58,14 +58,7 @@ final class ResponsesRequests {
         List<ChatMessage> input = input(body.get("input"));
         Integer maxOutput = Fields.integer(body, "max_output_tokens", 1, Integer.MAX_VALUE);
         Sampling sampling = Sampling.defaults();
-        Float temperature = Fields.number(body, "temperature", 0, 2);
-        if (temperature != null) {
-            sampling = sampling.withTemperature(temperature);
-        }
-        Float topP = Fields.number(body, "top_p", 0, 1);
-        if (topP != null) {
-            sampling = sampling.withTopP(topP > 0 ? topP : Float.MIN_NORMAL);
-        }
+        sampling = Fields.temperatureAndTopP(body, sampling, 2);
         List<ToolDefinition> tools = tools(body);
         ToolChoice choice = Tools.choice(body, "tool_choice", tools);
         ResponseFormat format = ResponseFormat.TEXT;
@@ -159,10 +152,7 @@ final class ResponsesRequests {
     }
 
     private static ChatMessage message(JsonObject item, String where) {
-        String role = Fields.present(item, "role") ? Fields.string(item, "role", null) : null;
-        if (role == null) {
-            throw Fields.missing(where + ".role");
-        }
+        String role = Fields.required(item, "role", where);
         ChatMessage.Role parsed = switch (role.toLowerCase(Locale.ROOT)) {
             case "system", "developer" -> ChatMessage.Role.SYSTEM;
             case "user" -> ChatMessage.Role.USER;
