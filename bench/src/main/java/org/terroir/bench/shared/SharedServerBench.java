@@ -123,15 +123,23 @@ public final class SharedServerBench {
         }
     }
 
-    /** One streamed completion: ms to its first token and to its end. */
-    private static double[] stream(HttpClient http, String url, int maxTokens, String key, int prompt) {
+    /** A completion's request, streamed or not, with the member's key when there is one. */
+    private static HttpRequest.Builder request(String url, int maxTokens, String key, int prompt, boolean stream) {
         JsonObject body = body(maxTokens, prompt);
-        body.addProperty("stream", true);
+        if (stream) {
+            body.addProperty("stream", true);
+        }
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type",
                 "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString()));
         if (key != null) {
             request.header("Authorization", "Bearer " + key);
         }
+        return request;
+    }
+
+    /** One streamed completion: ms to its first token and to its end. */
+    private static double[] stream(HttpClient http, String url, int maxTokens, String key, int prompt) {
+        HttpRequest.Builder request = request(url, maxTokens, key, prompt, true);
         long start = System.nanoTime();
         try {
             HttpResponse<java.io.InputStream> r = http.send(request.build(),
@@ -173,12 +181,7 @@ public final class SharedServerBench {
 
     /** One whole completion; its wall time in ms. */
     private static double complete(HttpClient http, String url, int maxTokens, String key, int prompt) {
-        JsonObject body = body(maxTokens, prompt);
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type",
-                "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString()));
-        if (key != null) {
-            request.header("Authorization", "Bearer " + key);
-        }
+        HttpRequest.Builder request = request(url, maxTokens, key, prompt, false);
         long start = System.nanoTime();
         try {
             HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());

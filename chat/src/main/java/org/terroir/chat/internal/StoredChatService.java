@@ -249,9 +249,18 @@ public class StoredChatService implements ChatService, ChatDocuments {
     }
 
     /**
-     * Answers {@code userText}, stored as a new question; or, {@code again}, the conversation's last question once
-     * more, its previous answer (what follows that question) removed when the new one ends without error.
+     * A turn that failed before its generation started: the conversation free again, what the recorder holds kept as
+     * an incomplete answer with the error, the turn's future failed; returns the failure, for the caller to throw.
      */
+    private RuntimeException abandon(Turn turn, AnswerRecorder recorder, RuntimeException failure) {
+        answering.remove(turn.conversationId, turn);
+        if (recorder != null) {
+            recorder.finish(null, false, null, failure.getMessage());
+        }
+        turn.future.completeExceptionally(failure);
+        return failure;
+    }
+
     /** The conversation's turn to answer, or a BUSY error while another answer of it runs (one at a time). */
     private Turn claim(String conversationId) {
         Turn turn = new Turn(conversationId);
@@ -261,6 +270,10 @@ public class StoredChatService implements ChatService, ChatDocuments {
         return turn;
     }
 
+    /**
+     * Answers {@code userText}, stored as a new question; or, {@code again}, the conversation's last question once
+     * more, its previous answer (what follows that question) removed when the new one ends without error.
+     */
     private ChatTurn answer(String conversationId, String userText, ChatListener listener, boolean again) {
         Conversation c = require(conversationId);
         ChatListener out = listener == null ? ChatListener.NONE : listener;
@@ -331,12 +344,7 @@ public class StoredChatService implements ChatService, ChatDocuments {
             turn.started(generation);
             return turn;
         } catch (RuntimeException e) {
-            answering.remove(conversationId, turn);
-            if (recorder != null) {
-                recorder.finish(null, false, null, e.getMessage());
-            }
-            turn.future.completeExceptionally(e);
-            throw e;
+            throw abandon(turn, recorder, e);
         }
     }
 
@@ -783,12 +791,7 @@ public class StoredChatService implements ChatService, ChatDocuments {
             worker.start();
             return turn;
         } catch (RuntimeException e) {
-            answering.remove(conversationId, turn);
-            if (recorder != null) {
-                recorder.finish(null, false, null, e.getMessage());
-            }
-            turn.future.completeExceptionally(e);
-            throw e;
+            throw abandon(turn, recorder, e);
         }
     }
 

@@ -287,6 +287,15 @@ final class RemoteModel implements LoadedModel {
                     : new GenerationException(e.kind(), e.code(), e.getMessage(), e));
         }
 
+        /** The stream broke off: a cancel of ours when one was asked, else the server's or the network's failure. */
+        void broken(Exception e) {
+            if (cancelled.get()) {
+                finish(FinishReason.CANCELLED);
+            } else {
+                fail(e instanceof TerroirException t ? t : client.failure(e));
+            }
+        }
+
         void read(HttpResponse<InputStream> response, boolean chat) {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(),
                     StandardCharsets.UTF_8))) {
@@ -318,11 +327,7 @@ final class RemoteModel implements LoadedModel {
                     finish(null);
                 }
             } catch (IOException | RuntimeException e) {
-                if (cancelled.get()) {
-                    finish(FinishReason.CANCELLED);
-                } else {
-                    fail(e instanceof TerroirException t ? t : client.failure(e));
-                }
+                broken(e);
             }
         }
 
@@ -364,11 +369,7 @@ final class RemoteModel implements LoadedModel {
                 }
                 finish(null);
             } catch (IOException | RuntimeException e) {
-                if (cancelled.get()) {
-                    finish(FinishReason.CANCELLED);
-                } else {
-                    fail(e instanceof TerroirException t ? t : client.failure(e));
-                }
+                broken(e);
             }
         }
 
