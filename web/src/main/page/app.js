@@ -349,7 +349,7 @@
       : [el('li', { text: t('empty') })]));
   });
 
-  // --- settings: the platform's configuration, kept across restarts
+  // --- settings: the platform's configuration, kept across restarts (data/settings; port and LAN in conf/)
   const refreshSettings = guard(async () => {
     const s = await api('settings');
     $('#set-lang').value = state.lang; $('#set-port').value = s.port; $('#set-threads').value = s.threads;

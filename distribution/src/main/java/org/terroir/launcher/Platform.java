@@ -67,6 +67,11 @@ public final class Platform implements AutoCloseable {
             System.getLogger(Platform.class.getName()).log(System.Logger.Level.INFO, "TERROIR_HOME " + home + ": "
                     + opened + " files and folders were open to other accounts of this computer; now this account's only");
         }
+        int forgotten = SavedSettings.forgetRemovedFiles(home.resolve(SavedSettings.FOLDER));
+        if (forgotten > 0) {
+            System.getLogger(Platform.class.getName()).log(System.Logger.Level.INFO, forgotten
+                    + " saved settings came from files removed from conf/ while Terroir was stopped; forgotten");
+        }
         Map<String, String> props = frameworkProperties(dist, home, interactive, extra);
         if (Boolean.parseBoolean(extra.get(API_FROM_CLASSPATH))) {
             // A test's api classes are the JVM's (boot delegation), so they read the JVM's properties; in production
@@ -145,6 +150,8 @@ public final class Platform implements AutoCloseable {
         props.put("terroir.home", home.toString());
         // Bundles are re-installed from bundles/ at each start, so an updated distribution is always what runs.
         props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        // ...but the settings are kept: ConfigAdmin's files outside that cache (see SavedSettings).
+        props.put("felix.cm.dir", home.resolve(SavedSettings.FOLDER).toString());
         props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "sun.misc");
         props.put("gosh.home", dist.toString());
         // Today's llama.cpp engine packs and the worker jars they need (engines/java), laid out by the build.

@@ -103,6 +103,35 @@ class LauncherTest {
     }
 
     @Test
+    void savedSettingsFromAConfFileRemovedWhileStoppedAreForgotten() throws IOException {
+        Path saved = home.resolve(SavedSettings.FOLDER);
+        Path conf = Files.createDirectories(home.resolve("conf"));
+        Path kept = Files.writeString(conf.resolve("org.terroir.web.cfg"), "allowedHosts=box.lan\n");
+        Path removed = conf.resolve("org.terroir.runtime.cfg"); // the user deleted it while Terroir was stopped
+        // as ConfigAdmin writes them: one per pid, FileInstall's origin stamped on those it made from conf/
+        Path fromKept = write(saved.resolve("org/terroir/web.config"), "service.pid=\"org.terroir.web\"",
+                "felix.fileinstall.filename=\"" + kept.toUri() + "\"", "allowedHosts=\"box.lan\"");
+        Path fromRemoved = write(saved.resolve("org/terroir/runtime.config"), "service.pid=\"org.terroir.runtime\"",
+                "felix.fileinstall.filename=\"" + removed.toUri() + "\"", "idleUnloadMinutes=I\"5\"");
+        Path fromPage = write(saved.resolve("org/terroir/page.config"), "service.pid=\"org.terroir.page\"",
+                "language=\"fr\"");
+
+        assertEquals(kept, SavedSettings.origin(fromKept));
+        assertEquals(1, SavedSettings.forgetRemovedFiles(saved));
+        assertTrue(Files.exists(fromKept), "its file is still in conf/");
+        assertFalse(Files.exists(fromRemoved), "its file left conf/: the setting must not stay in force");
+        assertTrue(Files.exists(fromPage), "saved from the page: no file behind it");
+        assertEquals(0, SavedSettings.forgetRemovedFiles(home.resolve("nothing-here")));
+        assertEquals(home.resolve("data/settings").toString(),
+                Platform.frameworkProperties(home, home, false, Map.of()).get("felix.cm.dir"));
+    }
+
+    private static Path write(Path file, String... lines) throws IOException {
+        Files.createDirectories(file.getParent());
+        return Files.write(file, java.util.List.of(lines), StandardCharsets.UTF_8);
+    }
+
+    @Test
     void textsExistInFrenchAndEnglishWithTheSameKeys() throws IOException {
         BundleParity.check(Messages.class, "org.terroir.launcher.messages");
         assertEquals("Le port 8181 est déjà pris (un autre programme, ou Terroir déjà lancé) : relancez avec --port "

@@ -139,6 +139,47 @@ class LauncherIT {
         }
     }
 
+    /** The page's API of a started Terroir: its address, its secret's cookie and header. */
+    private HttpResponse<String> page(String out, String method, String call, String json) throws Exception {
+        Matcher page = PAGE.matcher(out);
+        assertTrue(page.find(), "the page's address with its secret: " + out);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + page.group(1) + "/api/"
+                + call)).timeout(Duration.ofSeconds(30)).header("X-Terroir-Page", "1")
+                .header("Cookie", "terroir_page_" + page.group(1) + "=" + page.group(2));
+        request = json == null ? request.GET() : request.header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(json));
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void thePagesSettingsAreKeptAcrossARestart() throws Exception {
+        int port = freePort();
+        int moved = freePort();
+        Process first = launch(Map.of(), "--server", "--port", Integer.toString(port));
+        String out = await(first, "Terroir is running");
+        HttpResponse<String> saved = page(out, "POST", "settings", "{\"idleUnloadMinutes\":7,\"threads\":1,"
+                + "\"language\":\"fr\",\"country\":\"BE\",\"port\":" + moved + "}");
+        assertEquals(200, saved.statusCode(), saved.body());
+        Path httpConf = dir.resolve("home/conf/org.apache.felix.http.cfg");
+        assertTrue(Files.readString(httpConf).contains("org.osgi.service.http.port=" + moved), "the port is kept in conf/");
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(httpConf)));
+        first.destroy();
+        assertTrue(first.waitFor(40, TimeUnit.SECONDS), "stopped within 40 s of SIGTERM");
+
+        Process second = launch(Map.of(), "--server");
+        String again = await(second, "Terroir is running");
+        assertTrue(again.contains("http://127.0.0.1:" + moved + "/?token="), "served on the port chosen: " + again);
+        HttpResponse<String> settings = page(again, "GET", "settings", null);
+        assertEquals(200, settings.statusCode(), settings.body());
+        String body = settings.body();
+        for (String kept : List.of("\"idleUnloadMinutes\":7", "\"threads\":1", "\"language\":\"fr\"",
+                "\"country\":\"BE\"", "\"port\":" + moved)) {
+            assertTrue(body.contains(kept), kept + " after the restart: " + body);
+        }
+        assertNoTrace(output(second));
+    }
+
     @Test
     void aBusyPortIsOneLineInTheUsersLanguageAndPortAutoTakesTheNextOne() throws Exception {
         try (ServerSocket busy = new ServerSocket()) {

@@ -373,13 +373,11 @@ public class UiServlet extends HttpServlet {
         java.util.Dictionary<String, Object> runtime = properties(RUNTIME_PID);
         java.util.Dictionary<String, Object> llama = properties(LLAMACPP_PID);
         Map<String, Object> view = new LinkedHashMap<>();
-        // A framework property wins over the configuration (as in HttpDefaults).
-        Object port = context.getProperty("org.osgi.service.http.port");
-        Object hostProperty = context.getProperty("org.apache.felix.http.host");
-        view.put("port", Integer.parseInt(String.valueOf(port != null ? port
-                : or(http, "org.osgi.service.http.port", config.defaultPort()))));
-        String host = String.valueOf(hostProperty != null ? hostProperty
-                : or(http, "org.apache.felix.http.host", config.defaultHost()));
+        // Felix HTTP's configuration wins over the framework's property (the launcher's --port), as Jetty reads them.
+        Object port = or(http, "org.osgi.service.http.port", context.getProperty("org.osgi.service.http.port"));
+        Object hostProperty = or(http, "org.apache.felix.http.host", context.getProperty("org.apache.felix.http.host"));
+        view.put("port", Integer.parseInt(String.valueOf(port != null ? port : config.defaultPort())));
+        String host = String.valueOf(hostProperty != null ? hostProperty : config.defaultHost());
         view.put("lanAccess", !(host.equals("127.0.0.1") || host.equals("localhost") || host.equals("::1")));
         view.put("threads", Integer.parseInt(String.valueOf(or(llama, "threads", 0))));
         view.put("gpu", String.valueOf(or(llama, "gpuOffload", "auto")));
@@ -436,10 +434,10 @@ public class UiServlet extends HttpServlet {
             if (lan && (k == null || k.list().isEmpty())) {
                 throw ApiError.badRequest("keys_needed", "lanAccess", text(READER.get(), "ui.settings.lanNeedsKey"));
             }
-            update(admin, HTTP_PID, "org.apache.felix.http.host", lan ? "0.0.0.0" : "127.0.0.1");
+            saveHttp("org.apache.felix.http.host", lan ? "0.0.0.0" : "127.0.0.1");
         }
         if (body.has("port")) {
-            update(admin, HTTP_PID, "org.osgi.service.http.port", number(body, "port", 1024, 65535));
+            saveHttp("org.osgi.service.http.port", Integer.toString(number(body, "port", 1024, 65535)));
         }
         if (body.has("modelsFolder")) {
             String folder = modelsFolder(optional(body, "modelsFolder"));
@@ -470,6 +468,30 @@ public class UiServlet extends HttpServlet {
             update(admin, ENERGY_PID, "country", country);
         }
         return settingsView();
+    }
+
+    /**
+     * The web server's address and port are kept in {@code conf/org.apache.felix.http.cfg}, where the launcher reads
+     * them before it starts the server (they win over its {@code --port}); FileInstall applies the file at once. The
+     * file's other lines are kept.
+     */
+    private static void saveHttp(String key, String value) throws IOException {
+        java.nio.file.Path file = org.terroir.api.TerroirHome.conf().resolve(HTTP_PID + ".cfg");
+        java.util.Properties p = new java.util.Properties();
+        if (java.nio.file.Files.isRegularFile(file)) {
+            try (java.io.Reader in = java.nio.file.Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
+                p.load(in);
+            }
+        }
+        if (value.equals(p.getProperty(key))) {
+            return;
+        }
+        p.setProperty(key, value);
+        StringBuilder text = new StringBuilder("# The web server's settings, saved by Terroir's page; yours to edit.\n");
+        for (String name : new java.util.TreeSet<>(p.stringPropertyNames())) {
+            text.append(name).append('=').append(p.getProperty(name)).append('\n');
+        }
+        org.terroir.api.TerroirHome.writePrivate(file, text.toString());
     }
 
     private static void update(org.osgi.service.cm.ConfigurationAdmin admin, String pid, String key, Object value)
