@@ -205,6 +205,24 @@ class WebPageIT {
         assertTrue(shell("keys list").contains("No API key"));
     }
 
+    @Test
+    @Order(6)
+    void everyTextTheServerSendsThePageIsInThePagesLanguage() throws Exception {
+        // The starter list's descriptions come from the catalog bundle, not from the page's code: they follow the
+        // page's language (?lang=), whatever the platform's own.
+        JsonObject fr = JsonParser.parseString(web.get("/api/catalog?catalog=starter&lang=fr").body())
+                .getAsJsonObject().getAsJsonArray("entries").get(0).getAsJsonObject();
+        String repo = fr.get("repo").getAsString();
+        JsonObject en = JsonParser.parseString(web.get("/api/catalog?catalog=starter&lang=en").body())
+                .getAsJsonObject().getAsJsonArray("entries").asList().stream().map(e -> e.getAsJsonObject())
+                .filter(e -> e.get("repo").getAsString().equals(repo)).findFirst().orElseThrow();
+        String frText = fr.get("description").getAsString();
+        String enText = en.get("description").getAsString();
+        assertFalse(frText.equals(enText), "one description for both languages: " + frText);
+        assertTrue(frText.matches("(?s).*\\b(et|avec|le|la|les|des|pour|un|une)\\b.*"), "French: " + frText);
+        assertTrue(enText.matches("(?s).*\\b(and|the|for|with|a)\\b.*"), "English: " + enText);
+    }
+
     private static String shell(String command) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

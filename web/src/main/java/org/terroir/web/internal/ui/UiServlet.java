@@ -133,7 +133,14 @@ public class UiServlet extends HttpServlet {
         Locale locale = Texts.of(request);
         READER.set(locale);
         try {
-            Object answer = route(request.getMethod(), parts, request, response, locale);
+            // Every text a service makes while answering (errors, presets, titles, starters) in the page's language.
+            Object answer = org.terroir.api.i18n.Texts.in(locale, () -> {
+                try {
+                    return route(request.getMethod(), parts, request, response, locale);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
             if (answer != null) {
                 response.setStatus(200);
                 response.setContentType("application/json");
@@ -148,6 +155,8 @@ public class UiServlet extends HttpServlet {
             int status = e.kind() == org.terroir.api.ErrorKind.NOT_FOUND ? 404 : 400;
             new ApiError(status, "invalid_request_error",
                     e.code(), null, ApiError.shortMessage(e.getMessage())).write(response);
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "page request failed: " + path, e);
             new ApiError(500, "server_error", "internal_error", null, ApiError.shortMessage(e.getMessage()))
