@@ -114,8 +114,17 @@ public final class DocumentService implements DocumentIndex, DocumentExtractor {
         if (m == null) {
             return null;
         }
-        return m.loaded().stream().map(info -> m.find(info.id())).flatMap(Optional::stream)
-                .filter(LoadedModel::supportsEmbeddings).findFirst().map(DocumentService::of).orElse(null);
+        return localEmbedding(m.loaded().stream().map(info -> m.find(info.id())).flatMap(Optional::stream))
+                .map(DocumentService::of).orElse(null);
+    }
+
+    /**
+     * The first of these loaded models that makes embeddings on this computer. Never a remote one: its server would
+     * receive the documents' text, which nobody asked to send there.
+     */
+    static Optional<LoadedModel> localEmbedding(java.util.stream.Stream<LoadedModel> loaded) {
+        return loaded.filter(LoadedModel::supportsEmbeddings)
+                .filter(model -> model.descriptor().property(ModelDescriptor.REMOTE) == null).findFirst();
     }
 
     private static Embedder of(LoadedModel model) {

@@ -1,6 +1,7 @@
 package org.terroir.documents.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -90,6 +91,24 @@ class RetrievalTest {
         };
         index = new LocalIndex(dir.resolve("data/documents.db"), new Extractors(10_000_000), new Splitter(200, 40),
                 () -> embedder);
+    }
+
+    @Test
+    void aRemoteModelIsNeverPickedToEmbedDocuments() {
+        // the same real embedding model, loaded as a remote backend's model would be described (its server named)
+        ModelDescriptor local = model.descriptor();
+        java.util.Map<String, String> properties = new java.util.HashMap<>(local.properties());
+        properties.put(ModelDescriptor.REMOTE, "https://remote.example:8181");
+        ModelDescriptor described = new ModelDescriptor(local.name(), local.path(), local.format(), local.sizeBytes(),
+                properties);
+        try (LoadedModel remote = new OnnxBackend(OnnxSettings.defaults().withIntraOpThreads(2)).load(described,
+                LoadOptions.defaults().withEmbeddings(true))) {
+            assertTrue(remote.supportsEmbeddings());
+            assertEquals("https://remote.example:8181", remote.descriptor().property(ModelDescriptor.REMOTE));
+            assertTrue(DocumentService.localEmbedding(java.util.stream.Stream.of(remote)).isEmpty(),
+                    "a remote model would receive the documents' text");
+            assertSame(model, DocumentService.localEmbedding(java.util.stream.Stream.of(remote, model)).orElseThrow());
+        }
     }
 
     @AfterAll
