@@ -94,7 +94,7 @@ final class DecoderModel extends OnnxModel {
 
     @Override
     public List<float[]> embed(List<String> texts) {
-        throw new TerroirException("onnx.embed.unsupported", Messages.get("onnx.embed.unsupported", descriptor.name()));
+        throw new TerroirException(ErrorKind.UNSUPPORTED, "onnx.embed.unsupported", Messages.get("onnx.embed.unsupported", descriptor.name()));
     }
 
     /** The prompt text a request turns into (template applied for a chat). */
@@ -122,7 +122,7 @@ final class DecoderModel extends OnnxModel {
                     run.result.complete(withSession(run::generate));
                 } catch (TerroirException e) {
                     run.result.completeExceptionally(e instanceof GenerationException ? e
-                            : new GenerationException(e.code(), e.getMessage(), e));
+                            : new GenerationException(e.kind(), e.code(), e.getMessage(), e));
                 } catch (RuntimeException | Error e) {
                     LOG.log(System.Logger.Level.ERROR, "generation failed", e);
                     run.result.completeExceptionally(new GenerationException("onnx.generate.failed",
@@ -157,7 +157,7 @@ final class DecoderModel extends OnnxModel {
     }
 
     private GenerationException closedError() {
-        return new GenerationException("onnx.closed", Messages.get("onnx.closed", descriptor.name()));
+        return new GenerationException(ErrorKind.BACKEND_GONE, "onnx.closed", Messages.get("onnx.closed", descriptor.name()));
     }
 
     @Override
@@ -207,10 +207,10 @@ final class DecoderModel extends OnnxModel {
             long start = System.nanoTime();
             long[] prompt = tokenizer.encode(promptText(request), !request.isChat()).ids();
             if (prompt.length == 0) {
-                throw new GenerationException("onnx.prompt.empty", Messages.get("onnx.prompt.empty"));
+                throw new GenerationException(ErrorKind.BAD_REQUEST, "onnx.prompt.empty", Messages.get("onnx.prompt.empty"));
             }
             if (prompt.length >= contextLength) {
-                throw new GenerationException("onnx.prompt.tooLong",
+                throw new GenerationException(ErrorKind.PROMPT_TOO_LONG, "onnx.prompt.tooLong",
                         Messages.get("onnx.prompt.tooLong", prompt.length, contextLength));
             }
             Sampler sampler = new Sampler(request.sampling());

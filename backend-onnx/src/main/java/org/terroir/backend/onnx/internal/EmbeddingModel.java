@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.terroir.api.ErrorKind;
 import org.terroir.api.ModelDescriptor;
 import org.terroir.api.TerroirException;
 import org.terroir.api.inference.Generation;
@@ -45,7 +46,7 @@ final class EmbeddingModel extends OnnxModel {
 
     @Override
     public Generation generate(GenerationRequest request, TokenListener listener) {
-        throw new GenerationException("onnx.generate.unsupported",
+        throw new GenerationException(ErrorKind.UNSUPPORTED, "onnx.generate.unsupported",
                 Messages.get("onnx.generate.unsupported", descriptor.name()));
     }
 

@@ -15,6 +15,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.Designate;
 import org.terroir.api.InvalidModelException;
+import org.terroir.api.ErrorKind;
 import org.terroir.api.ModelDescriptor;
 import org.terroir.api.ModelFormat;
 import org.terroir.api.TerroirException;
@@ -183,7 +184,8 @@ public class OnnxBackend implements InferenceBackend {
             String code = e instanceof TerroirException t ? t.code() : "onnx.load.failed";
             String message = e instanceof TerroirException ? e.getMessage()
                     : Messages.get("onnx.load.failed", folder.model(), e.getMessage());
-            throw new ModelLoadException(code, message, e);
+            throw new ModelLoadException(e instanceof TerroirException t ? t.kind() : ErrorKind.INTERNAL, code, message,
+                    e);
         }
     }
 

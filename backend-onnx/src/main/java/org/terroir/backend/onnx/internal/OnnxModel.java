@@ -2,6 +2,7 @@ package org.terroir.backend.onnx.internal;
 
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
+import org.terroir.api.ErrorKind;
 import org.terroir.api.ModelDescriptor;
 import org.terroir.api.TerroirException;
 import org.terroir.api.inference.LoadedModel;
@@ -65,7 +66,7 @@ abstract class OnnxModel implements LoadedModel {
         lock.readLock().lock();
         try {
             if (closed) {
-                throw new TerroirException("onnx.closed", Messages.get("onnx.closed", descriptor.name()));
+                throw new TerroirException(ErrorKind.BACKEND_GONE, "onnx.closed", Messages.get("onnx.closed", descriptor.name()));
             }
             return work.get();
         } finally {

@@ -140,6 +140,7 @@ class MiniLmTest {
         GenerationException e = assertThrows(GenerationException.class, () -> model.generate(
                 GenerationRequest.completion("hello", Sampling.greedy(3)), null));
         assertEquals("onnx.generate.unsupported", e.code());
+        assertEquals(org.terroir.api.ErrorKind.UNSUPPORTED, e.kind());
         assertTrue(model.supportsEmbeddings());
         assertTrue(model.tokenize("hello world").length == 2);
     }

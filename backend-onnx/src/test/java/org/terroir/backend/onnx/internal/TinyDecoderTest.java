@@ -247,10 +247,16 @@ class TinyDecoderTest {
     void closedModelsRefuseWork() {
         LoadedModel other = backend.load(backend.describe(folder).orElseThrow(), LoadOptions.defaults().withContextLength(64));
         assertEquals(64, other.contextLength());
+        // A prompt longer than the context: the api's kind says so (the APIs answer it as a context-length error).
+        TerroirException tooLong = assertThrows(TerroirException.class, () -> other.generate(
+                GenerationRequest.completion(PROMPT.repeat(40), Sampling.greedy(3)), null).await());
+        assertEquals("onnx.prompt.tooLong", tooLong.code());
+        assertEquals(org.terroir.api.ErrorKind.PROMPT_TOO_LONG, tooLong.kind());
         other.close();
         assertTrue(!other.isAlive());
         TerroirException e = assertThrows(TerroirException.class, () -> other.generate(
                 GenerationRequest.completion(PROMPT, Sampling.greedy(3)), null).await());
         assertEquals("onnx.closed", e.code());
+        assertEquals(org.terroir.api.ErrorKind.BACKEND_GONE, e.kind());
     }
 }

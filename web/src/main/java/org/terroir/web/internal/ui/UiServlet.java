@@ -151,9 +151,11 @@ public class UiServlet extends HttpServlet {
         } catch (ApiError e) {
             e.write(response);
         } catch (TerroirException e) {
-            // Kinds, never code strings, decide the status (the api's typed error contract).
-            int status = e.kind() == org.terroir.api.ErrorKind.NOT_FOUND ? 404 : 400;
-            new ApiError(status, "invalid_request_error",
+            // Kinds, never code strings, decide the status (the api's typed error contract, as on /v1); a service's
+            // error of no particular kind stays a 400 with its words (the page shows them), not a server error.
+            org.terroir.web.internal.http.ErrorKinds.Mapping m = org.terroir.web.internal.http.ErrorKinds.of(e.kind());
+            int status = e.kind() == org.terroir.api.ErrorKind.INTERNAL ? 400 : m.status();
+            new ApiError(status, status >= 500 ? m.type() : "invalid_request_error",
                     e.code(), null, ApiError.shortMessage(e.getMessage())).write(response);
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause();
