@@ -268,7 +268,7 @@
     $('#machine').replaceChildren(el('p', { class: 'plain', text: machineWords(p) }), el('dl', {},
       el('dt', { text: t('tier') }), el('dd', { text: a.modelSizes + ' — ' + a.hardware }),
       el('dt', { text: t('tryFirst') }), el('dd', {}, el('button', { id: 'try-first', text: a.tryFirst + ' — ' + t('tryBtn'), onclick: () => {
-        $('#catalog-id').value = 'huggingface'; $('#search-text').value = String(a.tryFirst).split(/\s+/)[0]; show('catalog'); } })),
+        $('#catalog-id').value = 'huggingface'; $('#search-text').value = firstModelName(a.tryFirst); show('catalog'); } })),
       el('dt', { text: t('tasks') }), el('dd', { text: (a.tasks || []).join(', ') }),
       el('dt', { text: t('why') }), el('dd', { text: a.why }),
       el('dt', { text: t('os') }), el('dd', { text: p.os }),
@@ -348,6 +348,13 @@
         if (confirm(t('confirmRemove') + ' ' + m.name)) { await api('library-remove', { ref: m.name }); refreshLibrary(); } }) }) : ''))
       : [el('li', { text: t('empty') })]));
   });
+
+  // The first model name in an advice ("Start under 4 GB: Gemma-3-4B-it Q4_K_M …" → "Gemma-3-4B-it"): a word with
+  // a letter, a dash and a digit, as model names are; else the advice's first word.
+  function firstModelName(advice) {
+    const text = String(advice || '');
+    return (text.match(/[A-Za-z][\w.]*-[\w.-]*\d[\w.-]*/) || [text.split(/\s+/)[0]])[0];
+  }
 
   // --- settings: the platform's configuration, kept across restarts (data/settings; port and LAN in conf/)
   const refreshSettings = guard(async () => {

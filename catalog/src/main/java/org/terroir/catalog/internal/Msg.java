@@ -79,10 +79,12 @@ public final class Msg {
         if (bytes < 0) {
             return "?";
         }
+        // The page's convention: decimal units, written as each language writes them (Go in French, GB in English).
+        boolean fr = Texts.locale().getLanguage().equals("fr");
         if (bytes < 1000) {
-            return bytes + " B";
+            return bytes + (fr ? " o" : " B");
         }
-        String[] units = {"kB", "MB", "GB", "TB"};
+        String[] units = fr ? new String[] {"ko", "Mo", "Go", "To"} : new String[] {"kB", "MB", "GB", "TB"};
         double v = bytes;
         int u = -1;
         while (v >= 1000 && u < units.length - 1) {

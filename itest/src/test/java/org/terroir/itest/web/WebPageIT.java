@@ -221,6 +221,9 @@ class WebPageIT {
         assertFalse(frText.equals(enText), "one description for both languages: " + frText);
         assertTrue(frText.matches("(?s).*\\b(et|avec|le|la|les|des|pour|un|une)\\b.*"), "French: " + frText);
         assertTrue(enText.matches("(?s).*\\b(and|the|for|with|a)\\b.*"), "English: " + enText);
+        // and its size in the reader's units: "639 Mo", "1,1 Go" in French; "639 MB", "1.1 GB" in English
+        assertTrue(frText.matches("(?s).*\\d(,\\d)? [MG]o\\b.*"), "French units: " + frText);
+        assertTrue(enText.matches("(?s).*\\d(\\.\\d)? [MG]B\\b.*"), "English units: " + enText);
     }
 
     private static String shell(String command) {
@@ -283,6 +286,14 @@ class WebPageIT {
 
             new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("lang"))).selectByValue("fr");
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("send"), "Envoyer"));
+
+            // The machine's "try first" button searches the Hub for the model the advice names, not for its first
+            // word ("Commencez sous 4 Go : Gemma-3-4B-it …" searched for "Commencez").
+            driver.findElement(By.id("tab-machine")).click();
+            Chromium.click(wait, By.id("try-first"));
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("search-text")));
+            String searched = driver.findElement(By.id("search-text")).getAttribute("value");
+            assertTrue(searched.matches("[A-Za-z][\\w.]*-[\\w.-]*\\d[\\w.-]*"), "a model's name: " + searched);
         } finally {
             driver.quit();
         }
