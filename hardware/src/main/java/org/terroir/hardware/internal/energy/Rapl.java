@@ -39,7 +39,9 @@ final class Rapl {
                     String zone = dir.getFileName().toString();
                     long colons = zone.chars().filter(c -> c == ':').count();
                     String name = readString(dir.resolve("name")).orElse(zone);
-                    if (colons == 1 || (colons == 2 && name.equals("dram"))) {
+                    // Top-level packages and their DRAM; never "psys" (the whole platform, which already holds the
+                    // packages: adding it would count their energy twice).
+                    if ((colons == 1 && !name.equals("psys")) || (colons == 2 && name.equals("dram"))) {
                         long max = readString(dir.resolve("max_energy_range_uj")).map(Rapl::parseLong)
                                 .orElse(0L);
                         found.add(new Domain(name + " (" + zone + ")", dir.resolve("energy_uj"), max));

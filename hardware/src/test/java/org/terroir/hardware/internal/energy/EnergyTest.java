@@ -43,6 +43,8 @@ class EnergyTest {
         zone(root, "intel-rapl:0", "package-0", 1000, 262143328850L);
         zone(root, "intel-rapl:0:0", "core", 500, 262143328850L);
         zone(root, "intel-rapl:0:1", "dram", 200, 65712999613L);
+        // an Intel laptop's platform zone: the whole SoC, packages included; counting it would count them twice
+        zone(root, "intel-rapl:1", "psys", 5000, 262143328850L);
         Rapl rapl = Rapl.discover(root);
         assertEquals(Rapl.State.READABLE, rapl.state());
         assertEquals(2, rapl.domains().size(), rapl.domains().toString());
