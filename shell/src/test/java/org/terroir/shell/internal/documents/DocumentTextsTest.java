@@ -44,7 +44,7 @@ class DocumentTextsTest {
         String line = DocumentTexts.line(new AttachedDocument("report.pdf", "pdf", 12, 0, 14, 3400,
                 AttachedDocument.INDEXED, 1500, 210 * 1024));
         assertTrue(line.startsWith("report.pdf (pdf, 12 "), line);
-        assertTrue(line.contains("14 passages") || line.contains("14 passages"), line);
+        assertTrue(line.contains("14 passages"), line); // the same word in French and in English
         String sources = DocumentTexts.sources(List.of(new Citation(1, "report.pdf", 3, "Budget", "The budget of "
                 + "the town rose by four percent; " + "x ".repeat(80), 0.8)));
         String[] lines = sources.split("\\R");
