@@ -157,7 +157,8 @@
       factsTip: { title: 'Summarise a document and check its sources', preset: 'report-summary', sample: 'Summarise the attached report in five points, with the page of each point.' },
       privacyTitle: 'Privacy',
       privacy: [
-        'Your conversations, documents and presets stay on this computer (in the Terroir folder, readable only by you). Nothing is sent anywhere; there is no telemetry.',
+        'Your conversations, documents and presets stay on this computer (in the Terroir folder, readable only by you). Nothing is sent anywhere unless you choose a remote model (below); there is no telemetry.',
+        'A model marked “remote” runs on a server you added: your questions, the conversation and the passages of attached documents go to that server.',
         'Other people using this computer with your account can read them: delete what is sensitive, or export it and keep it safe.',
         'Access from the local network (Settings) lets other devices use Terroir: give a key only to people you trust.',
         'An exported file (conversation or presets) holds your text: share it knowingly.'
@@ -196,7 +197,8 @@
       factsTip: { title: 'Résumer un document et vérifier ses sources', preset: 'report-summary', sample: 'Résume le rapport joint en cinq points, avec la page de chaque point.' },
       privacyTitle: 'Confidentialité',
       privacy: [
-        'Vos conversations, documents et préréglages restent sur cet ordinateur (dans le dossier de Terroir, lisible par vous seul). Rien n’est envoyé nulle part ; aucune télémétrie.',
+        'Vos conversations, documents et préréglages restent sur cet ordinateur (dans le dossier de Terroir, lisible par vous seul). Rien n’est envoyé nulle part, sauf si vous choisissez un modèle distant (ci-dessous) ; aucune télémétrie.',
+        'Un modèle marqué « distant » tourne sur un serveur que vous avez ajouté : vos questions, la conversation et les passages des documents joints partent vers ce serveur.',
         'Les autres personnes qui utilisent cet ordinateur avec votre compte peuvent les lire : supprimez ce qui est sensible, ou exportez-le et rangez-le en lieu sûr.',
         'L’accès depuis le réseau local (Réglages) laisse d’autres appareils utiliser Terroir : ne donnez une clé qu’à des personnes de confiance.',
         'Un fichier exporté (conversation ou préréglages) contient vos textes : partagez-le en connaissance de cause.'
