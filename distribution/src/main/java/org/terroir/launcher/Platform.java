@@ -59,7 +59,7 @@ public final class Platform implements AutoCloseable {
      */
     public static Platform start(Path dist, Path home, boolean interactive, Map<String, String> extra)
             throws BundleException, IOException {
-        for (String dir : List.of("models", "data", "conf", "plugins", "logs", "cache")) {
+        for (String dir : List.of("models", "data", SavedSettings.FOLDER, "conf", "plugins", "logs", "cache")) {
             HomeFiles.createPrivateDirectories(home.resolve(dir));
         }
         int opened = HomeFiles.tighten(home);
