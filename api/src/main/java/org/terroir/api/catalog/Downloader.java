@@ -21,4 +21,15 @@ public interface Downloader {
 
     /** Downloads under way or queued. */
     List<Download> active();
+
+    /**
+     * Removes what a download left beside the library (its {@code .part} file and what lets it resume), cancelling
+     * it first when it is under way; a model already in the library is not touched. Returns whether anything was
+     * removed. Downloaders that keep nothing to resume from remove nothing.
+     *
+     * @since 1.3
+     */
+    default boolean discard(String repo, String file) {
+        return false;
+    }
 }

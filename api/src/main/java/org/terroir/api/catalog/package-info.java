@@ -1,6 +1,6 @@
 /** Catalogs of models (the Hugging Face Hub, the offline starter list), downloads, and the library of models on disk. */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.terroir.api.catalog;
 
 import org.osgi.annotation.bundle.Export;

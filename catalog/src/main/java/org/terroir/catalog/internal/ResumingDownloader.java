@@ -49,4 +49,9 @@ public class ResumingDownloader implements Downloader {
     public List<Download> active() {
         return delegate.active();
     }
+
+    @Override
+    public boolean discard(String repo, String file) {
+        return delegate.discard(repo, file);
+    }
 }

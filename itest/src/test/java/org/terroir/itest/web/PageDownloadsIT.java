@@ -1,5 +1,6 @@
 package org.terroir.itest.web;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -79,10 +80,32 @@ class PageDownloadsIT {
                         assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith("tiny-Q4_0")),
                                 "no file or .part left of the removed download");
                     }
+
+                    // a paused download keeps its .part to resume from; removed, it leaves nothing either
+                    hub.clearCorruption();
+                    hub.throttle(4096, 100);
+                    download(driver, wait, "tiny-Q4_0.gguf");
+                    wait.until(d -> partFiles(home, "tiny-Q4_0") > 0);
+                    click(driver, wait, By.cssSelector("#download-list li[data-file='tiny-Q4_0.gguf'] .pause"));
+                    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(
+                            "#download-list li[data-file='tiny-Q4_0.gguf'][data-state='CANCELLED']")));
+                    assertTrue(partFiles(home, "tiny-Q4_0") > 0, "paused: its .part is kept");
+                    click(driver, wait, By.cssSelector("#download-list li[data-file='tiny-Q4_0.gguf'] .remove"));
+                    wait.until(ExpectedConditions.invisibilityOfElementLocated(other));
+                    assertEquals(0, partFiles(home, "tiny-Q4_0"), "no .part left of the removed paused download");
                 } finally {
                     driver.quit();
                 }
             }
+        }
+    }
+
+    /** How many files of that name (its .part and what lets it resume) are in the models folder. */
+    private static long partFiles(Path home, String prefix) {
+        try (Stream<Path> files = Files.walk(home.resolve("models"))) {
+            return files.filter(p -> p.getFileName().toString().startsWith(prefix)).count();
+        } catch (java.io.IOException e) {
+            return -1;
         }
     }
 

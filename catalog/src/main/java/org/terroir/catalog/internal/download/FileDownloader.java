@@ -122,6 +122,32 @@ public final class FileDownloader implements Downloader, AutoCloseable {
     }
 
     @Override
+    public boolean discard(String repo, String file) {
+        HubClient.checkRepo(repo);
+        store.fileFor(repo, file); // refuses names that would leave the library
+        Task task = active.get(repo + "/" + file);
+        if (task != null) {
+            task.cancel();
+            try {
+                // its thread lets go of the part file when the cancel reaches it (at once, but for a queued task)
+                task.result.get(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (ExecutionException | TimeoutException e) {
+                // cancelled, as asked; a queued task stops before writing when its turn comes
+            }
+        }
+        Path part = store.partFor(repo, file);
+        try {
+            boolean removed = Files.deleteIfExists(part);
+            return Files.deleteIfExists(store.sidecarFor(repo, file)) || removed;
+        } catch (IOException e) {
+            throw Msg.error(e, "library.io", part, e.getMessage());
+        }
+    }
+
+    @Override
     public void close() {
         active.values().forEach(Task::cancel);
         executor.shutdownNow();

@@ -560,12 +560,17 @@ public class UiServlet extends HttpServlet {
     }
 
     /** Forgets a download (a failed or finished one, or one cancelled first), so that the page no longer lists it. */
+    /** Forgets a download and what it left on disk (a paused or failed one keeps its .part file to resume from). */
     private Map<String, Object> removeDownload(JsonObject body) {
-        Download d = downloads.remove(text(body, "repo") + "/" + text(body, "file"));
+        String repo = text(body, "repo");
+        String file = text(body, "file");
+        Download d = downloads.remove(repo + "/" + file);
         if (d != null && !d.progress().state().isFinal()) {
             d.cancel();
         }
-        return Map.of("removed", d != null);
+        Downloader files = downloader;
+        boolean discarded = files != null && files.discard(repo, file);
+        return Map.of("removed", d != null || discarded);
     }
 
     /** A .gguf file already on this computer, linked into the library (the page's owner names a file of theirs). */
