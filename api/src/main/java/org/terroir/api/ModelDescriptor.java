@@ -18,7 +18,14 @@ public record ModelDescriptor(String name, Path path, ModelFormat format, long s
     public static final String PARAMETERS = "parameters";
     public static final String QUANTIZATION = "quantization";
     public static final String CONTEXT_LENGTH = "context.length";
+    /** Whether the model's file carries its own chat template: {@code "true"} or {@code "false"}. */
     public static final String CHAT_TEMPLATE = "chat.template";
+    /**
+     * The model's own chat template (a Jinja text), set by a backend that reads it, when the file has one.
+     *
+     * @since 1.5
+     */
+    public static final String CHAT_TEMPLATE_TEXT = "chat.template.text";
     public static final String EMBEDDING_LENGTH = "embedding.length";
     public static final String LAYERS = "layers";
     /** Set on a loaded model's descriptor by its backend: the engine that runs it (e.g. "llama.cpp v0.4.0"). */

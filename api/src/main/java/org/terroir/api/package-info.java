@@ -1,6 +1,6 @@
 /** Values and exceptions shared by every Terroir contract. */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package org.terroir.api;
 
 import org.osgi.annotation.bundle.Export;

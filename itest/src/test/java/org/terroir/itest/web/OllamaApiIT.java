@@ -49,6 +49,12 @@ class OllamaApiIT {
     static WebPlatform web;
     static OllamaAPI ollama;
     static String chatModel;
+
+    private static List<String> capabilities(JsonObject show) {
+        List<String> out = new ArrayList<>();
+        show.getAsJsonArray("capabilities").forEach(c -> out.add(c.getAsString()));
+        return out;
+    }
     static final String EMBED = "tiny-embed";
 
     @BeforeAll
@@ -203,7 +209,13 @@ class OllamaApiIT {
         JsonObject s = json(show.body());
         assertEquals("gguf", s.getAsJsonObject("details").get("format").getAsString());
         assertEquals("llama", s.getAsJsonObject("model_info").get("general.architecture").getAsString());
-        assertTrue(s.has("template") && s.has("capabilities"));
+        assertTrue(s.get("template").getAsString().contains("im_start"), "the model's own template: " + s);
+        assertEquals(List.of("completion"), capabilities(s), "a ChatML template takes no tools");
+        Path tools = dir.resolve("tools.gguf");
+        TinyLlama.unitTest().chatTemplate(org.terroir.testkit.gguf.ChatTemplates.HERMES).build().write(tools);
+        String toolsModel = web.service(ModelLibrary.class).importFile(tools, "local/tools", ImportMode.COPY).name();
+        HttpResponse<String> showTools = post("/api/show", "{\"model\":\"" + toolsModel + "\"}");
+        assertEquals(List.of("completion", "tools"), capabilities(json(showTools.body())), showTools.body());
         assertEquals(200, post("/api/show", "{\"name\":\"" + EMBED + "\"}").statusCode(), "the older name field");
 
         assertFalse(json(get("/api/version").body()).get("version").getAsString().isBlank());

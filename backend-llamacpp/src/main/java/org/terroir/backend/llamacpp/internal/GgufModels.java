@@ -54,6 +54,7 @@ final class GgufModels {
         properties.put(ModelDescriptor.QUANTIZATION, gguf.quantization());
         gguf.contextLength().ifPresent(v -> properties.put(ModelDescriptor.CONTEXT_LENGTH, String.valueOf(v)));
         properties.put(ModelDescriptor.CHAT_TEMPLATE, String.valueOf(gguf.chatTemplate().isPresent()));
+        gguf.chatTemplate().ifPresent(t -> properties.put(ModelDescriptor.CHAT_TEMPLATE_TEXT, t));
         gguf.embeddingLength().ifPresent(v -> properties.put(ModelDescriptor.EMBEDDING_LENGTH, String.valueOf(v)));
         gguf.blockCount().ifPresent(v -> properties.put(ModelDescriptor.LAYERS, String.valueOf(v)));
         return new ModelDescriptor(path.getFileName().toString(), path, ModelFormat.GGUF, gguf.fileSize(), properties);

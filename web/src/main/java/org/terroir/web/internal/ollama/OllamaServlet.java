@@ -147,7 +147,7 @@ public class OllamaServlet extends HttpServlet {
         Map<String, Object> show = new LinkedHashMap<>();
         show.put("modelfile", "");
         show.put("parameters", "");
-        String template = descriptor == null ? null : descriptor.properties().get(ModelDescriptor.CHAT_TEMPLATE);
+        String template = descriptor == null ? null : descriptor.properties().get(ModelDescriptor.CHAT_TEMPLATE_TEXT);
         show.put("template", template == null ? "" : template);
         show.put("details", details(m, descriptor));
         Map<String, Object> info = new LinkedHashMap<>();
@@ -170,7 +170,9 @@ public class OllamaServlet extends HttpServlet {
             }
         }
         show.put("model_info", info);
-        show.put("capabilities", List.of("completion"));
+        // As Ollama tells them: "tools" when the model's own template takes tools (clients offer tools only then).
+        show.put("capabilities", template != null && template.contains("tools") ? List.of("completion", "tools")
+                : List.of("completion"));
         show.put("modified_at", Instant.ofEpochSecond(m.created()).toString());
         return show;
     }
