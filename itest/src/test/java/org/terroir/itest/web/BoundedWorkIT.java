@@ -115,8 +115,19 @@ class BoundedWorkIT {
     void aLoadThatHangsIsGivenUpAndANullModelIsRefusedByName() throws Exception {
         Path hang = Files.writeString(dir.resolve("stuck.hang.slow"), "slow");
         long start = System.nanoTime();
-        TerroirException timeout = assertThrows(TerroirException.class,
+        java.util.concurrent.CompletableFuture<?> hanging = java.util.concurrent.CompletableFuture.supplyAsync(
                 () -> web.models().load(hang.toString(), LoadOptions.defaults()));
+        // while it loads, /health is still ready and names it
+        String health = "";
+        while (!hanging.isDone() && !health.contains("stuck")) {
+            health = web.get("/health").body();
+            Thread.sleep(50);
+        }
+        assertTrue(health.contains("\"status\":\"ok\"") && health.contains("\"loading\"")
+                && health.contains("stuck"), "/health during the load: " + health);
+        java.util.concurrent.ExecutionException failed = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> hanging.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        TerroirException timeout = (TerroirException) failed.getCause();
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertTrue(millis < 10_000, "given up after " + millis + " ms");
         assertEquals("model.load.timeout", timeout.code());

@@ -2,7 +2,9 @@ package org.terroir.web.internal.openai;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import javax.servlet.Servlet;
@@ -13,6 +15,7 @@ import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+import org.terroir.api.inference.LoadingModel;
 import org.terroir.api.inference.ModelManager;
 import org.terroir.web.internal.Json;
 import org.terroir.web.internal.Texts;
@@ -21,7 +24,8 @@ import org.terroir.web.internal.http.ApiError;
 /**
  * {@code GET /health} (also {@code /v1/health}), as llama-server answers it: 200 {@code {"status":"ok"}} when a
  * model backend is ready to load and run models, 503 {@code {"error":{"code":503,"message","type":"unavailable_error"}}}
- * while the platform is still starting. Models load on demand, so a server with none loaded is ready.
+ * while the platform is still starting. Models load on demand, so a server with none loaded is ready; the models
+ * loading now are named in {@code "loading"} (model, progress 0–1 or -1 when the backend does not tell).
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern("/health")
@@ -51,7 +55,15 @@ public class HealthServlet extends HttpServlet {
             body = Map.of("error", error);
             response.setStatus(503);
         } else {
-            body = Map.of("status", "ok");
+            // Ready: models load on demand. Those loading now are named, with how far along each is (0–1, or -1).
+            List<Map<String, Object>> loading = new ArrayList<>();
+            for (LoadingModel m : manager.loading()) {
+                Map<String, Object> one = new LinkedHashMap<>();
+                one.put("model", m.name());
+                one.put("progress", m.progress());
+                loading.add(one);
+            }
+            body = loading.isEmpty() ? Map.of("status", "ok") : Map.of("status", "ok", "loading", loading);
             response.setStatus(200);
         }
         byte[] bytes = Json.OPENAI.toJson(body).getBytes(StandardCharsets.UTF_8);
