@@ -15,7 +15,7 @@
       'set.k.expires.on': (d) => 'expires ' + d, 'set.k.expired': (d) => 'EXPIRED since ' + d,
       'set.moved': 'Saved. The page now lives at ', 'set.restart': 'Saved. Changes apply to the next model load.',
       'set.country': 'Country of your electricity (for the CO2e of each answer)', 'set.country.auto': 'the system’s country',
-      'energy.measured': 'measured', 'energy.estimated': 'estimated', 'energy.title': 'Energy', 'energy.conv': 'This conversation: ',
+      'energy.measured': 'measured', 'energy.estimated': 'estimated', 'energy.partly': 'partly measured', 'energy.title': 'Energy', 'energy.conv': 'This conversation: ',
       'energy.answers': (n) => n + (n === 1 ? ' answer' : ' answers'), 'energy.today': 'Today: ', 'energy.month': 'This month: ',
       'energy.days': 'Last 31 days', 'energy.months': 'Last 12 months', 'energy.none': 'No answer measured yet.',
       'energy.grid': (g) => 'grid of ' + g.country_name + ': ' + num(g.grid_g_per_kwh, 0) + ' g CO2e per kWh (' + g.grid_source + ')',
@@ -60,7 +60,7 @@
       'set.k.expires.on': (d) => 'expire le ' + d, 'set.k.expired': (d) => 'EXPIRÉE depuis le ' + d,
       'set.moved': 'Enregistré. La page est maintenant à l’adresse ', 'set.restart': 'Enregistré. Les changements s’appliquent au prochain chargement de modèle.',
       'set.country': 'Pays de votre électricité (pour le CO2e de chaque réponse)', 'set.country.auto': 'le pays du système',
-      'energy.measured': 'mesuré', 'energy.estimated': 'estimé', 'energy.title': 'Énergie', 'energy.conv': 'Cette conversation : ',
+      'energy.measured': 'mesuré', 'energy.estimated': 'estimé', 'energy.partly': 'mesuré en partie', 'energy.title': 'Énergie', 'energy.conv': 'Cette conversation : ',
       'energy.answers': (n) => n + (n === 1 ? ' réponse' : ' réponses'), 'energy.today': 'Aujourd’hui : ', 'energy.month': 'Ce mois-ci : ',
       'energy.days': '31 derniers jours', 'energy.months': '12 derniers mois', 'energy.none': 'Aucune réponse mesurée pour l’instant.',
       'energy.grid': (g) => 'réseau : ' + g.country_name + ', ' + num(g.grid_g_per_kwh, 0) + ' g CO2e par kWh (' + g.grid_source + ')',
@@ -543,9 +543,14 @@
     }
     return words;
   }
+  // How a total was obtained: every answer measured, none, or some (measured_joules of joules).
+  function totalMethod(total) {
+    const m = total.measured_joules || 0;
+    return t(m <= 0 ? 'energy.estimated' : m >= total.joules * 0.999 ? 'energy.measured' : 'energy.partly');
+  }
   function showConversationEnergy(total) {
     const box = $('#conv-energy');
-    box.textContent = total && total.count ? t('energy.conv') + energyWords(total) + ' · ' + t('energy.answers')(total.count) : '';
+    box.textContent = total && total.count ? t('energy.conv') + energyWords(total) + ' · ' + totalMethod(total) + ' · ' + t('energy.answers')(total.count) : '';
   }
   // A bar per day (or month) in plain SVG, its figure in each bar's title; nothing fetched from elsewhere.
   function energyChart(rows, label, key) {
@@ -575,8 +580,8 @@
     const byMonth = state.energyBy === 'months';
     const rows = byMonth ? v.months : v.days;
     box.replaceChildren(
-      el('p', { class: 'energy-total', text: v.today.count || v.month.count ? t('energy.today') + energyWords(v.today) + ' · ' + t('energy.answers')(v.today.count) : t('energy.none') }),
-      v.month.count ? el('p', { class: 'energy-total', text: t('energy.month') + energyWords(v.month) + ' · ' + t('energy.answers')(v.month.count) }) : '',
+      el('p', { class: 'energy-total', text: v.today.count || v.month.count ? t('energy.today') + energyWords(v.today) + ' · ' + totalMethod(v.today) + ' · ' + t('energy.answers')(v.today.count) : t('energy.none') }),
+      v.month.count ? el('p', { class: 'energy-total', text: t('energy.month') + energyWords(v.month) + ' · ' + totalMethod(v.month) + ' · ' + t('energy.answers')(v.month.count) }) : '',
       el('div', { class: 'row' },
         el('button', { type: 'button', class: 'small' + (byMonth ? '' : ' current'), 'aria-pressed': String(!byMonth), text: t('energy.days'), onclick: () => { state.energyBy = 'days'; refreshEnergy(); } }),
         el('button', { type: 'button', class: 'small' + (byMonth ? ' current' : ''), 'aria-pressed': String(byMonth), text: t('energy.months'), onclick: () => { state.energyBy = 'months'; refreshEnergy(); } })),
