@@ -71,6 +71,7 @@ class RetrievalTest {
     static Path dir;
     static LoadedModel model;
     static LocalIndex index;
+    static Embedder embedder;
 
     @BeforeAll
     static void load() {
@@ -78,7 +79,7 @@ class RetrievalTest {
         OnnxBackend backend = new OnnxBackend(OnnxSettings.defaults().withIntraOpThreads(2));
         ModelDescriptor d = backend.describe(folder).orElseThrow();
         model = backend.load(d, LoadOptions.defaults().withEmbeddings(true));
-        Embedder embedder = new Embedder() {
+        embedder = new Embedder() {
             @Override
             public String id() {
                 return "all-MiniLM-L6-v2";
@@ -89,7 +90,11 @@ class RetrievalTest {
                 return model.embed(texts);
             }
         };
-        index = new LocalIndex(dir.resolve("data/documents.db"), new Extractors(10_000_000), new Splitter(200, 40),
+        index = open();
+    }
+
+    static LocalIndex open() {
+        return new LocalIndex(dir.resolve("data/documents.db"), new Extractors(10_000_000), new Splitter(200, 40),
                 () -> embedder);
     }
 
@@ -139,8 +144,12 @@ class RetrievalTest {
         double rate = first / (double) TOPICS.length;
         System.out.printf("retrieval top-1 rate: %d/%d = %.0f %%%n", first, TOPICS.length, rate * 100);
         assertTrue(rate >= 0.9, "top-1 rate " + rate);
-        // stored on disk: a new index over the same database finds the same passages
+        // stored on disk: a new index over the same database (a restart) finds the same passages
+        String before = index.search("conv-1", TOPICS[0][2], 1).get(0).passage().section();
+        index.close();
+        index = open();
         assertEquals(TOPICS.length, index.passages("conv-1", "campaign.md").size());
+        assertEquals(before, index.search("conv-1", TOPICS[0][2], 1).get(0).passage().section());
         assertTrue(index.remove("conv-1", "campaign.md"));
         assertTrue(index.search("conv-1", "rents", 3).isEmpty());
     }

@@ -94,7 +94,9 @@ class RemoteBackendIT {
         // A second model whose template has a tool-call syntax (Hermes), so that the server can force a call.
         TinyLlama.unitTest().tiedOutput(false).weightType(org.terroir.testkit.gguf.TensorType.Q8_0).contextLength(1024)
                 .chatTemplate(HERMES).build().write(bHome.resolve("models/" + TOOLS_MODEL));
-        // A key first (the launcher runs the command and exits), then the server beyond loopback, which demands it.
+        // A key first (the launcher runs the command and exits), then the server, which demands it even from this
+        // machine (requireKeys, as a shared server behind a proxy): on loopback only, nothing of the test's is
+        // offered to the network.
         Process keys = launcher(bHome, "keys.log", "-c", "keys create remote-test");
         assertTrue(keys.waitFor(120, TimeUnit.SECONDS), "keys create ended");
         String out = Files.readString(dir.resolve("keys.log"));
@@ -103,7 +105,8 @@ class RemoteBackendIT {
         bPort = freePort();
         Files.createDirectories(bHome.resolve("conf"));
         Files.writeString(bHome.resolve("conf/org.apache.felix.http.cfg"),
-                "org.osgi.service.http.port=" + bPort + "\norg.apache.felix.http.host=0.0.0.0\n");
+                "org.osgi.service.http.port=" + bPort + "\norg.apache.felix.http.host=127.0.0.1\n");
+        Files.writeString(bHome.resolve("conf/org.terroir.web.cfg"), "requireKeys=true\n");
         b = launcher(bHome, "b.log", "--server", "--no-browser", "--port", Integer.toString(bPort));
         awaitB();
         a = WebPlatform.start(dir.resolve("a-home"));

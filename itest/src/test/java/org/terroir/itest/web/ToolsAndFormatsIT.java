@@ -1,6 +1,7 @@
 package org.terroir.itest.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -116,15 +117,36 @@ class ToolsAndFormatsIT {
         GetWeather args = call.function().arguments(GetWeather.class); // valid JSON of the tool's schema
         assertNotNull(args);
 
+        // The tool's result goes back; the next turn calls the other tool (named: a random tiny model picks nothing
+        // by itself), whose result goes back too; then the model answers in words.
         ChatCompletion second = client.chat().completions().create(withTools()
                 .addMessage(first.choices().get(0).message())
                 .addMessage(ChatCompletionToolMessageParam.builder().toolCallId(call.id()).content("18 C, sunny")
                         .build())
-                .toolChoice(com.openai.models.chat.completions.ChatCompletionToolChoiceOption.Auto.NONE)
+                .toolChoice(ChatCompletionNamedToolChoice.builder()
+                        .function(ChatCompletionNamedToolChoice.Function.builder().name("GetTime").build()).build())
+                .build());
+        assertEquals("tool_calls", second.choices().get(0).finishReason().asString());
+        ChatCompletionMessageFunctionToolCall timeCall = second.choices().get(0).message().toolCalls().orElseThrow()
+                .get(0).asFunction();
+        assertEquals("GetTime", timeCall.function().name());
+        assertNotNull(timeCall.function().arguments(GetTime.class));
+        assertFalse(timeCall.id().equals(call.id()), "each call its own id");
+
+        ChatCompletion third = client.chat().completions().create(withTools()
+                .addMessage(first.choices().get(0).message())
+                .addMessage(ChatCompletionToolMessageParam.builder().toolCallId(call.id()).content("18 C, sunny")
+                        .build())
+                .addMessage(second.choices().get(0).message())
+                .addMessage(ChatCompletionToolMessageParam.builder().toolCallId(timeCall.id()).content("14:05")
+                        .build())
+                .toolChoice(com.openai.models.chat.completions.ChatCompletionToolChoiceOption.Auto.AUTO)
                 .maxCompletionTokens(8).build());
-        String finish = second.choices().get(0).finishReason().asString();
-        assertTrue(finish.equals("stop") || finish.equals("length"), finish);
-        assertTrue(second.choices().get(0).message().toolCalls().map(List::isEmpty).orElse(true));
+        String finish = third.choices().get(0).finishReason().asString();
+        // auto: the tools are still offered; the tiny model may answer in words or call again, never anything else
+        assertTrue(finish.equals("stop") || finish.equals("length") || finish.equals("tool_calls"), finish);
+        assertEquals(finish.equals("tool_calls"), third.choices().get(0).message().toolCalls().map(l -> !l.isEmpty())
+                .orElse(false), "tool calls exactly when the finish says so");
     }
 
     @Test
