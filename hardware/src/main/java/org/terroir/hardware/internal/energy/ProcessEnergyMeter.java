@@ -3,6 +3,10 @@ package org.terroir.hardware.internal.energy;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.function.LongFunction;
@@ -61,27 +65,84 @@ public final class ProcessEnergyMeter implements EnergyMeter {
                 .map(d -> d.toNanos() / 1e9).orElse(-1.0);
     }
 
+    /**
+     * The answers of one process (a model's worker) open now, and the reading their time was last split at. Answers
+     * a model serves at once (its parallel sequences) share the worker's CPU time: each interval between two of their
+     * opens and closes is split evenly among the answers open in it, so that none is charged the others' work.
+     */
+    private static final class Shared {
+        Attribution.Reading last;
+        final List<Share> open = new ArrayList<>();
+    }
+
+    /** One answer's part so far. */
+    private static final class Share {
+        double joules;
+        boolean estimated;
+        boolean shared;
+        String source = "";
+        EnergyUse result;
+
+        void add(EnergyUse part, int among) {
+            joules += part.joules() / among;
+            estimated |= part.method() == EnergyUse.Method.ESTIMATED;
+            shared |= among > 1;
+            source = part.source();
+        }
+
+        EnergyUse use() {
+            return new EnergyUse(joules, estimated ? EnergyUse.Method.ESTIMATED : EnergyUse.Method.MEASURED,
+                    shared ? source + "; shared with the model's other answers of the time" : source);
+        }
+    }
+
+    private final Map<Long, Shared> shared = new HashMap<>(); // guarded by this
+
     @Override
     public Window open(OptionalLong processId) {
         long pid = processId.orElse(ProcessHandle.current().pid());
         gpu.demand(true);
-        Attribution.Reading before = read(pid);
+        Share me = new Share();
+        synchronized (this) {
+            Shared s = shared.computeIfAbsent(pid, k -> new Shared());
+            advance(s, read(pid));
+            s.open.add(me);
+        }
         return new Window() {
-            private EnergyUse result;
-
             @Override
-            public synchronized EnergyUse close() {
-                if (result == null) {
+            public EnergyUse close() {
+                EnergyUse result;
+                synchronized (ProcessEnergyMeter.this) {
+                    if (me.result != null) {
+                        return me.result;
+                    }
                     try {
-                        result = attribution.between(before, read(pid));
+                        Shared s = shared.get(pid);
+                        advance(s, read(pid));
+                        s.open.remove(me);
+                        if (s.open.isEmpty()) {
+                            shared.remove(pid);
+                        }
                     } finally {
                         gpu.demand(false);
                     }
-                    ledger.record(LocalDate.now(clock), result);
+                    result = me.result = me.use();
                 }
+                ledger.record(LocalDate.now(clock), result);
                 return result;
             }
         };
+    }
+
+    /** Splits the energy since the last reading of {@code s} among its open answers; {@code now} becomes the last. */
+    private void advance(Shared s, Attribution.Reading now) {
+        if (s.last != null && !s.open.isEmpty()) {
+            EnergyUse part = attribution.between(s.last, now);
+            for (Share open : s.open) {
+                open.add(part, s.open.size());
+            }
+        }
+        s.last = now;
     }
 
     @Override

@@ -117,6 +117,32 @@ class EnergyTest {
     }
 
     @Test
+    void answersAModelServesAtOnceShareItsWorkersTimeInsteadOfEachCountingAllOfIt(@TempDir Path dir)
+            throws IOException {
+        Path stat = dir.resolve("stat");
+        procStat(stat, 1_000);
+        AtomicReference<Double> cpu = new AtomicReference<>(100.0);
+        ProcessEnergyMeter meter = new ProcessEnergyMeter(Rapl.discover(dir.resolve("no-powercap")), new ProcStat(stat),
+                GpuPower.NONE, CpuClass.DESKTOP, pid -> cpu.get(), new EnergyLedger(dir.resolve("ledger.tsv")),
+                Clock.systemUTC());
+        double w = CpuClass.DESKTOP.wattsPerCore;
+        EnergyMeter.Window a = meter.open(OptionalLong.of(42));
+        cpu.set(102.0); // 2 s: a's alone
+        EnergyMeter.Window b = meter.open(OptionalLong.of(42));
+        EnergyMeter.Window other = meter.open(OptionalLong.of(7)); // another model's worker: not shared with it
+        cpu.set(106.0); // 4 s of both: 2 s each
+        EnergyUse first = a.close();
+        cpu.set(107.0); // 1 s: b's alone
+        EnergyUse second = b.close();
+        assertEquals(4 * w, first.joules(), 1e-9, first.source());
+        assertEquals(3 * w, second.joules(), 1e-9, second.source());
+        assertEquals(7 * w, first.joules() + second.joules(), 1e-9, "the worker's 7 s, counted once");
+        assertTrue(second.source().contains("shared"), second.source());
+        assertEquals(EnergyUse.Method.ESTIMATED, second.method());
+        assertEquals(5 * w, other.close().joules(), 1e-9, "pid 7 alone: its 5 s from its open (one counter here)");
+    }
+
+    @Test
     void aCounterThatWrapsDuringAnAnswerIsMeasuredThroughTheWrap(@TempDir Path dir) throws IOException {
         Path root = dir.resolve("powercap");
         long range = 262_143_328_850L;
