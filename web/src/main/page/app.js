@@ -28,7 +28,7 @@
       FITS: 'fits', PARTLY_FITS: 'partly fits', TOO_LARGE: 'too large', UNKNOWN: 'not judged', UNSUPPORTED: 'cannot load here',
       tier: 'Tier', tryFirst: 'Try first', why: 'Why', tasks: 'Good for', cpu: 'Processor', ram: 'Memory', gpu: 'Graphics',
       disk: 'Free disk', os: 'System', noModels: 'No model yet: pick one in the list above (it loads), or download one in the Catalog tab.', empty: 'Nothing here yet.',
-      tokens: 'tokens', trimmed: 'Older messages left out to fit the context: ', confirmDelete: 'Delete this conversation for good?',
+      tokens: 'tokens', trimmed: 'Older messages left out to fit the context: ', docsLeftOut: 'No room for your documents in this model’s context window: this answer was written without them. A model with a larger window, a shorter question or a new conversation makes room.', confirmDelete: 'Delete this conversation for good?',
       confirmRemove: 'Remove this model from the library (the file is deleted)?',
       keyNeeded: 'This server needs an API key: enter it at the top right.', loading: 'Loading the model… (this can take a minute)', cut: 'stopped before the end',
       chooseModel: 'Choose a model…', libraryGroup: 'In the library (loads when chosen)', loadedGroup: 'Loaded',
@@ -73,7 +73,7 @@
       FITS: 'tient', PARTLY_FITS: 'tient en partie', TOO_LARGE: 'trop grand', UNKNOWN: 'non évalué', UNSUPPORTED: 'non chargeable ici',
       tier: 'Niveau', tryFirst: 'À essayer d’abord', why: 'Pourquoi', tasks: 'Bon pour', cpu: 'Processeur', ram: 'Mémoire', gpu: 'Carte graphique',
       disk: 'Disque libre', os: 'Système', noModels: 'Pas encore de modèle : choisissez-en un dans la liste ci-dessus (il se charge), ou téléchargez-en un dans l’onglet Catalogue.', empty: 'Rien pour l’instant.',
-      tokens: 'jetons', trimmed: 'Anciens messages laissés de côté pour tenir dans le contexte : ', confirmDelete: 'Supprimer cette conversation pour de bon ?',
+      tokens: 'jetons', trimmed: 'Anciens messages laissés de côté pour tenir dans le contexte : ', docsLeftOut: 'Pas de place pour vos documents dans la fenêtre de contexte de ce modèle : cette réponse a été écrite sans eux. Un modèle à plus grande fenêtre, une question plus courte ou une nouvelle conversation fait de la place.', confirmDelete: 'Supprimer cette conversation pour de bon ?',
       confirmRemove: 'Retirer ce modèle de la bibliothèque (le fichier est effacé) ?',
       keyNeeded: 'Ce serveur demande une clé d’API : saisissez-la en haut à droite.', loading: 'Chargement du modèle… (cela peut prendre une minute)', cut: 'arrêtée avant la fin',
       chooseModel: 'Choisissez un modèle…', libraryGroup: 'Dans la bibliothèque (se charge quand on le choisit)', loadedGroup: 'Chargés',
@@ -694,6 +694,7 @@
         again ? {} : { text }, controller.signal, (name, data) => {
           if (name === 'token') { streamed += data.text; renderAnswer(content, streamed); list.scrollTop = 1e9; }
           else if (name === 'trimmed') notice(t('trimmed') + data.dropped);
+          else if (name === 'documents-left-out') notice(t('docsLeftOut'));
           else if (name === 'done') { answer.classList.remove('streaming'); answer.classList.add('done'); if (replaced) replaced.remove();
             renderAnswer(content, data.message.content); answer.append(el('span', { class: 'stats', text: statsLine(data.message.stats) }), regenerateButton());
             hooks.message.forEach((h) => h(answer, data.message)); }

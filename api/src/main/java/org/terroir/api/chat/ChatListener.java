@@ -25,5 +25,15 @@ public interface ChatListener {
     default void onProgress(int part, int parts) {
     }
 
+    /**
+     * The conversation has documents, but the model's context window left no room for any of their excerpts: this
+     * answer is made without them (a model with a larger window, a shorter question or fewer messages makes room).
+     * Called before the first token.
+     *
+     * @since org.terroir.api.chat 1.3.0
+     */
+    default void onDocumentsLeftOut() {
+    }
+
     ChatListener NONE = text -> {};
 }

@@ -52,8 +52,13 @@ final class ConversationDocuments {
      * @param citations    the excerpts, numbered as the prompt numbers them
      * @param whole        true when the documents were given whole (then only the excerpts the answer cites are
      *                     kept with it)
+     * @param leftOut      true when the conversation has documents but not one excerpt fitted the room left
      */
-    record Prepared(String systemPrompt, List<Citation> citations, boolean whole) {
+    record Prepared(String systemPrompt, List<Citation> citations, boolean whole, boolean leftOut) {
+        Prepared(String systemPrompt, List<Citation> citations, boolean whole) {
+            this(systemPrompt, citations, whole, false);
+        }
+
         /** The citations to keep with an answer. */
         List<Citation> kept(String answer) {
             if (!whole) {
@@ -140,7 +145,7 @@ final class ConversationDocuments {
             }
         }
         if (chosen.isEmpty()) {
-            return new Prepared(systemPrompt, List.of(), false);
+            return new Prepared(systemPrompt, List.of(), false, true);
         }
         return new Prepared(join(systemPrompt, instruction, block(chosen)), chosen, false);
     }

@@ -331,6 +331,10 @@ public class StoredChatService implements ChatService, ChatDocuments {
                         fit.droppedMessages());
                 safely(() -> out.onContextTrimmed(fit.droppedMessages()));
             }
+            if (docs.leftOut()) {
+                LOG.log(Level.DEBUG, "conversation {0}: no room for any excerpt of its documents", conversationId);
+                safely(out::onDocumentsLeftOut);
+            }
             AnswerRecorder rec = recorder;
             org.terroir.api.inference.TokenListener tokens = token -> {
                 rec.append(token);

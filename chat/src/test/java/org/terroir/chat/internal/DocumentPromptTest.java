@@ -97,6 +97,60 @@ class DocumentPromptTest {
         assertTrue(chars.applyAsInt(parts.get(0)) <= 15, parts.get(0));
     }
 
+    /** One document of 40 passages, in a collection of its own, found in order (as a search would rank them). */
+    static class OneDocument implements org.terroir.api.documents.DocumentIndex {
+        final List<Passage> passages = java.util.stream.IntStream.rangeClosed(1, 40)
+                .mapToObj(i -> new Passage("report.pdf", i, "Part " + i, "The budget of part " + i + " is " + i * 1000
+                        + " euros, voted by the neighbourhood council."))
+                .toList();
+
+        @Override
+        public org.terroir.api.documents.IndexedDocument add(String collection, java.nio.file.Path file) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<org.terroir.api.documents.IndexedDocument> documents(String collection) {
+            return List.of(new org.terroir.api.documents.IndexedDocument("report.pdf", "pdf", 40, 40,
+                    passages.stream().mapToLong(p -> p.text().length()).sum(), java.time.Instant.EPOCH, 1));
+        }
+
+        @Override
+        public List<Passage> passages(String collection, String document) {
+            return passages;
+        }
+
+        @Override
+        public List<org.terroir.api.documents.ScoredPassage> search(String collection, String question, int k) {
+            return passages.stream().limit(k).map(p -> new org.terroir.api.documents.ScoredPassage(p, 0.5)).toList();
+        }
+
+        @Override
+        public boolean remove(String collection, String document) {
+            return false;
+        }
+    }
+
+    @Test
+    void documentsThatFindNoRoomAreSaidToBeLeftOut() {
+        OneDocument index = new OneDocument();
+        ConversationDocuments.Prepared some = ConversationDocuments.prepare(index, List.of("c1"), "", "Budget?", 200,
+                WORDS);
+        assertTrue(!some.citations().isEmpty() && !some.whole() && !some.leftOut(), some.toString());
+        // the instruction alone takes more than the room: not one excerpt, and the answer is told so
+        ConversationDocuments.Prepared none = ConversationDocuments.prepare(index, List.of("c1"), "", "Budget?", 20,
+                WORDS);
+        assertTrue(none.citations().isEmpty() && none.leftOut(), none.toString());
+        assertEquals("", none.systemPrompt(), "no instruction about excerpts that are not there");
+        ConversationDocuments.Prepared noDocuments = ConversationDocuments.prepare(new OneDocument() {
+            @Override
+            public List<org.terroir.api.documents.IndexedDocument> documents(String collection) {
+                return List.of();
+            }
+        }, List.of("c1"), "", "Budget?", 20, WORDS);
+        assertTrue(!noDocuments.leftOut(), "a conversation without documents leaves nothing out");
+    }
+
     @Test
     void theRoomForDocumentsLeavesTheAnswerThePromptAndAQuarterForHistory() {
         assertEquals(300, ConversationDocuments.room(512, 100, 12));

@@ -1,6 +1,7 @@
 package org.terroir.itest.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -244,6 +245,21 @@ class DocumentsIT {
                 .getAsJsonObject();
         assertTrue(json.toString().contains("\"citations\":[{\"n\":1,\"document\":\"town-report.pdf\",\"page\":"
                 + ASKED[0] + ","), "the JSON export keeps the citations");
+
+        // a question so long that no excerpt fits beside it: the answer is made without them, and the page is told
+        String seen = null;
+        for (int words = 20; words <= 400 && seen == null; words += 20) {
+            JsonObject text = new JsonObject();
+            text.addProperty("text", "budget ".repeat(words) + "?");
+            HttpResponse<String> stream = web.post("/api/conversations/" + id + "/send", text.toString());
+            assertEquals(200, stream.statusCode(), stream.body());
+            assertFalse(stream.body().contains("event: error"), "a question of " + words + " words: " + stream.body());
+            if (stream.body().contains("event: documents-left-out")) {
+                seen = stream.body();
+            }
+        }
+        assertNotNull(seen, "no question left the excerpts out");
+        assertTrue(seen.indexOf("event: documents-left-out") < seen.indexOf("event: done"), seen);
 
         assertEquals(true, object(web.post("/api/documents/remove", "{\"conversation\":\"" + id
                 + "\",\"name\":\"town-report.pdf\"}")).get("removed").getAsBoolean());

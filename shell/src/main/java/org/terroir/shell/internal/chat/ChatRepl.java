@@ -158,6 +158,12 @@ public final class ChatRepl {
             }
 
             @Override
+            public void onDocumentsLeftOut() {
+                out.println(ChatTexts.get("documents.leftOut"));
+                out.flush();
+            }
+
+            @Override
             public void onProgress(int part, int parts) {
                 out.println(part <= parts ? org.terroir.shell.internal.documents.DocumentTexts.get("summary.progress",
                         part, parts) : org.terroir.shell.internal.documents.DocumentTexts.get("summary.combining", parts));

@@ -720,6 +720,11 @@ public class UiServlet extends HttpServlet {
             public void onContextTrimmed(int droppedMessages) {
                 events.add(new Object[] { "trimmed", Map.of("dropped", droppedMessages) });
             }
+
+            @Override
+            public void onDocumentsLeftOut() {
+                events.add(new Object[] { "documents-left-out", Map.of() });
+            }
         });
         Sse sse = new Sse(response);
         try (TimeLimit limit = TimeLimit.of(turn::cancel, config.maxGenerationSeconds())) {
