@@ -241,7 +241,8 @@ public final class DocumentRoutes {
         String conversation = string(body, "conversation", true, reader);
         String name = string(body, "name", true, reader);
         BlockingQueue<Object[]> events = new LinkedBlockingQueue<>();
-        ChatTurn turn = org.terroir.api.i18n.Texts.in(reader, () -> docs.summarize(conversation, name,
+        // in the reader's language: the page's routes run in it (UiServlet.service)
+        ChatTurn turn = docs.summarize(conversation, name,
                 new ChatListener() {
                     @Override
                     public void onToken(String piece) {
@@ -252,7 +253,7 @@ public final class DocumentRoutes {
                     public void onProgress(int part, int parts) {
                         events.add(new Object[] { "progress", Map.of("part", part, "parts", parts) });
                     }
-                }));
+                });
         Sse sse = new Sse(response);
         // generous: every part is one generation
         try (TimeLimit limit = TimeLimit.of(turn::cancel, (int) Math.min(Integer.MAX_VALUE, maxSeconds * 8))) {

@@ -283,35 +283,28 @@ public class UiServlet extends HttpServlet {
         Locale locale = call.locale();
         org.terroir.api.chat.ChatDocuments docs = need(chatDocuments, "chat (documents)");
         String what = method + " " + p[0] + (p.length > 1 ? "/" + p[1] : "");
+        // service() runs every route in the reader's language already (Texts.in)
         try {
-            return org.terroir.api.i18n.Texts.in(locale, () -> {
-                try {
-                    switch (what) {
-                        case "GET documents":
-                            return DocumentRoutes.list(docs, request, locale);
-                        case "POST documents/attach":
-                            return DocumentRoutes.attach(docs, request, locale);
-                        case "POST documents/remove":
-                            return DocumentRoutes.remove(docs, request, locale);
-                        case "POST documents/summarize":
-                            DocumentRoutes.summarize(docs, request, response, locale, PAGE_JSON,
-                                    config.maxGenerationSeconds());
-                            return null;
-                        case "GET collections":
-                            return DocumentRoutes.collections(docs);
-                        case "POST collections/create":
-                        case "POST collections/use":
-                            return DocumentRoutes.collectionAction(docs, p[1], request, locale);
-                        default:
-                            throw new ApiError(404, "invalid_request_error", "unknown_url", null,
-                                    text(locale, "error.url", method, request.getRequestURI()));
-                    }
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-        } catch (java.io.UncheckedIOException e) {
-            throw e.getCause();
+            switch (what) {
+                case "GET documents":
+                    return DocumentRoutes.list(docs, request, locale);
+                case "POST documents/attach":
+                    return DocumentRoutes.attach(docs, request, locale);
+                case "POST documents/remove":
+                    return DocumentRoutes.remove(docs, request, locale);
+                case "POST documents/summarize":
+                    DocumentRoutes.summarize(docs, request, response, locale, PAGE_JSON,
+                            config.maxGenerationSeconds());
+                    return null;
+                case "GET collections":
+                    return DocumentRoutes.collections(docs);
+                case "POST collections/create":
+                case "POST collections/use":
+                    return DocumentRoutes.collectionAction(docs, p[1], request, locale);
+                default:
+                    throw new ApiError(404, "invalid_request_error", "unknown_url", null,
+                            text(locale, "error.url", method, request.getRequestURI()));
+            }
         } catch (TerroirException e) {
             DocumentRoutes.write(e, response);
             return null;
