@@ -491,10 +491,9 @@ public class UiServlet extends HttpServlet {
             return;
         }
         p.setProperty(key, value);
-        StringBuilder text = new StringBuilder("# The web server's settings, saved by Terroir's page; yours to edit.\n");
-        for (String name : new java.util.TreeSet<>(p.stringPropertyNames())) {
-            text.append(name).append('=').append(p.getProperty(name)).append('\n');
-        }
+        // Written by Properties itself: the file's other values keep their escapes (a Windows path's backslashes).
+        java.io.StringWriter text = new java.io.StringWriter();
+        p.store(text, "The web server's settings, saved by Terroir's page; yours to edit.");
         org.terroir.api.TerroirHome.writePrivate(file, text.toString());
     }
 
