@@ -128,14 +128,17 @@ public final class FileDownloader implements Downloader, AutoCloseable {
         Task task = active.get(repo + "/" + file);
         if (task != null) {
             task.cancel();
+        }
+        if (task != null && task.worker != null) {
+            // under way: its thread lets go of the part file when the cancel reaches it (a queued task stops before
+            // writing anything when its turn comes, so it is not waited for)
             try {
-                // its thread lets go of the part file when the cancel reaches it (at once, but for a queued task)
                 task.result.get(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
             } catch (ExecutionException | TimeoutException e) {
-                // cancelled, as asked; a queued task stops before writing when its turn comes
+                // cancelled, as asked
             }
         }
         Path part = store.partFor(repo, file);
