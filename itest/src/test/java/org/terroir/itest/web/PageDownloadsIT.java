@@ -102,10 +102,15 @@ class PageDownloadsIT {
 
     /** How many files of that name (its .part and what lets it resume) are in the models folder. */
     private static long partFiles(Path home, String prefix) {
-        try (Stream<Path> files = Files.walk(home.resolve("models"))) {
-            return files.filter(p -> p.getFileName().toString().startsWith(prefix)).count();
-        } catch (java.io.IOException e) {
-            return -1;
+        for (int attempt = 0; ; attempt++) {
+            try (Stream<Path> files = Files.walk(home.resolve("models"))) {
+                return files.filter(p -> p.getFileName().toString().startsWith(prefix)).count();
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                // a temporary file (the resume file being rewritten) went while walking: look again
+                if (attempt == 10) {
+                    throw new AssertionError("the models folder cannot be walked", e);
+                }
+            }
         }
     }
 
